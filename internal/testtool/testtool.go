@@ -1,0 +1,86 @@
+// Package testtool lets tests demand external programs (wixl, msiinfo, wine, ...).
+//
+// Under CI (CI=true) a missing tool fails the test: CI installs every tool, so a
+// missing one is a broken CI script, never a reason to pass. Elsewhere the test
+// is skipped with the command that installs the tool.
+package testtool
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// installHints maps a program to the Debian command that provides it.
+var installHints = map[string]string{
+	"wixl":                   "apt-get install wixl",
+	"wixl-heat":              "apt-get install wixl",
+	"msiinfo":                "apt-get install msitools",
+	"msidump":                "apt-get install msitools",
+	"msiextract":             "apt-get install msitools",
+	"msibuild":               "apt-get install msitools",
+	"wine":                   "apt-get install --no-install-recommends wine64 wine",
+	"xmllint":                "apt-get install libxml2-utils",
+	"cabextract":             "apt-get install cabextract",
+	"gcab":                   "apt-get install gcab",
+	"osslsigncode":           "apt-get install osslsigncode",
+	"curl":                   "apt-get install curl",
+	"x86_64-w64-mingw32-gcc": "apt-get install gcc-mingw-w64-x86-64",
+}
+
+// InCI reports whether the tests run in CI, where every tool must be present.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Require returns the path of program name, failing the test in CI and
+// skipping it elsewhere when the program is not on PATH.
+func Require(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	hint := installHints[name]
+	if hint == "" {
+		hint = "install " + name
+	}
+	if InCI() {
+		t.Fatalf("%s is required in CI but not on PATH (%s)", name, hint)
+	}
+	t.Skipf("%s not on PATH; install it with: %s", name, hint)
+	return ""
+}
+
+// Fixture returns the path of a file in ../shared/fixtures, searched upwards
+// from the test's directory, failing in CI and skipping elsewhere if absent.
+func Fixture(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p := dir + "/../shared/fixtures/" + name
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := dir[:max(0, lastSlash(dir))]
+		if parent == "" || parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if InCI() {
+		t.Fatalf("fixture %s not found in ../shared/fixtures beside the repository", name)
+	}
+	t.Skipf("fixture %s not found in ../shared/fixtures beside the repository", name)
+	return ""
+}
+
+func lastSlash(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '/' {
+			return i
+		}
+	}
+	return -1
+}
