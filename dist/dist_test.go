@@ -1,0 +1,183 @@
+package dist
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// zipFile describes one member of a test zip.
+type zipFile struct {
+	name string
+	body string
+	mode os.FileMode
+}
+
+func writeZip(t *testing.T, files []zipFile) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		h := &zip.FileHeader{Name: f.name, Method: zip.Deflate}
+		mode := f.mode
+		if mode == 0 {
+			mode = 0o644
+		}
+		h.SetMode(mode)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(f.body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "go1.26.8.windows-amd64.zip")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func goodFiles() []zipFile {
+	return []zipFile{
+		{name: "go/VERSION", body: "go1.26.8\ntime 2026-08-28T16:20:06Z\n"},
+		{name: "go/bin/", mode: os.ModeDir | 0o755},
+		{name: "go/README.md", body: "# Go"},
+		{name: "go/src/fmt/print.go", body: "package fmt"},
+		{name: "go/src/fmt/empty.txt", body: ""},
+	}
+}
+
+func TestOpenZip(t *testing.T) {
+	work := t.TempDir()
+	d, err := Open(writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Version.String() != "go1.26.8" || d.Arch != "amd64" {
+		t.Errorf("Open = %+v", d)
+	}
+	if want := filepath.Join(work, "go1.26.8.windows-amd64"); d.Root != want {
+		t.Errorf("Root = %s, want %s", d.Root, want)
+	}
+	got, err := os.ReadFile(filepath.Join(d.Root, "src", "fmt", "print.go"))
+	if err != nil || string(got) != "package fmt" {
+		t.Errorf("extracted print.go = %q, %v", got, err)
+	}
+	assertOnly(t, work, "go1.26.8.windows-amd64")
+
+	// Opening again replaces the tree rather than failing or merging.
+	os.WriteFile(filepath.Join(d.Root, "stale.txt"), nil, 0o644)
+	if _, err := Open(writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(d.Root, "stale.txt")); err == nil {
+		t.Error("a second extraction kept a file of the first")
+	}
+}
+
+func TestOpenZipRejects(t *testing.T) {
+	tests := []struct {
+		name  string
+		extra zipFile
+		want  string
+	}{
+		{"absolute", zipFile{name: "/etc/passwd"}, `zip entry "/etc/passwd": unsafe name: "/etc/passwd" is an absolute path`},
+		{"dotdot", zipFile{name: "go/../evil.exe"}, `zip entry "go/../evil.exe": unsafe name: "../evil.exe": path element ".."`},
+		{"outside", zipFile{name: "other/file"}, `zip entry "other/file" is outside the go/ folder`},
+		{"symlink", zipFile{name: "go/bin/link", body: "/etc/passwd", mode: os.ModeSymlink | 0o777}, `zip entry "go/bin/link" is a symbolic link`},
+		{"case", zipFile{name: "go/src/FMT/x.go"}, `zip entry "go/src/FMT/x.go": unsafe name: "src/fmt" and "src/FMT" differ only by case and collide on Windows`},
+		{"case file", zipFile{name: "go/readme.MD"}, `"README.md" and "readme.MD" differ only by case`},
+		{"duplicate", zipFile{name: "go/README.md"}, `"README.md" appears twice`},
+		{"reserved", zipFile{name: "go/src/aux.go"}, `zip entry "go/src/aux.go": unsafe name: "src/aux.go": "aux.go" is a reserved device name on Windows`},
+		{"trailing dot", zipFile{name: "go/doc/notes."}, `"notes." ends with a dot or space`},
+		{"trailing space", zipFile{name: "go/doc/notes "}, `"notes " ends with a dot or space`},
+		{"colon", zipFile{name: "go/doc/a:b"}, `holds the character ':'`},
+		{"star", zipFile{name: "go/doc/a*b"}, `holds the character '*'`},
+		{"backslash", zipFile{name: `go/doc\x`}, `contains a backslash`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			work := t.TempDir()
+			zipPath := writeZip(t, append(goodFiles(), tt.extra))
+			_, err := Open(zipPath, Options{WorkDir: work, Arch: "amd64"})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Open = %v\nwant an error containing %s", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), zipPath) {
+				t.Errorf("error does not name the zip %s: %v", zipPath, err)
+			}
+			assertOnly(t, work)
+		})
+	}
+}
+
+func TestOpenZipNotADistribution(t *testing.T) {
+	work := t.TempDir()
+	_, err := Open(writeZip(t, []zipFile{{name: "go/README.md"}}), Options{WorkDir: work})
+	if err == nil || !strings.Contains(err.Error(), "no go/VERSION file: not a Go distribution zip") {
+		t.Errorf("zip without VERSION: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "broken.zip")
+	os.WriteFile(bad, []byte("PK\x03\x04 truncated"), 0o644)
+	if _, err := Open(bad, Options{WorkDir: work}); err == nil || !strings.Contains(err.Error(), "is it a complete download?") {
+		t.Errorf("truncated zip: %v", err)
+	}
+	_, err = Open(writeZip(t, []zipFile{{name: "go/VERSION", body: "devel go1.27-abcdef"}}), Options{WorkDir: work})
+	if err == nil || !strings.Contains(err.Error(), `parse Go version "devel go1.27-abcdef"`) {
+		t.Errorf("devel VERSION: %v", err)
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "missing.zip"), Options{WorkDir: work}); err == nil || !strings.Contains(err.Error(), "set GOMSI_SOURCE") {
+		t.Errorf("missing source: %v", err)
+	}
+	assertOnly(t, work)
+}
+
+func TestOpenDir(t *testing.T) {
+	parent := t.TempDir()
+	root := filepath.Join(parent, "go")
+	os.MkdirAll(filepath.Join(root, "bin"), 0o755)
+	os.WriteFile(filepath.Join(root, "VERSION"), []byte("go1.25.5\n"), 0o644)
+	for _, src := range []string{root, parent} {
+		d, err := Open(src, Options{Arch: "arm64"})
+		if err != nil {
+			t.Fatalf("Open(%s): %v", src, err)
+		}
+		if d.Root != root || d.Version.String() != "go1.25.5" || d.Arch != "arm64" {
+			t.Errorf("Open(%s) = %+v", src, d)
+		}
+	}
+	os.WriteFile(filepath.Join(parent, "other"), nil, 0o644)
+	if _, err := Open(parent, Options{}); err == nil || !strings.Contains(err.Error(), "no VERSION file") {
+		t.Errorf("folder with go/ and more: %v", err)
+	}
+	os.Symlink("/etc/passwd", filepath.Join(root, "bin", "link"))
+	if _, err := Open(root, Options{}); err == nil || !strings.Contains(err.Error(), `"bin/link" is a symbolic link`) {
+		t.Errorf("symlink in a tree: %v", err)
+	}
+	os.Remove(filepath.Join(root, "bin", "link"))
+	os.WriteFile(filepath.Join(root, "bin", "Go.exe"), nil, 0o644)
+	os.WriteFile(filepath.Join(root, "bin", "go.EXE"), nil, 0o644)
+	if _, err := Open(root, Options{}); err == nil || !strings.Contains(err.Error(), "differ only by case") {
+		t.Errorf("case collision in a tree: %v", err)
+	}
+}
+
+// assertOnly fails unless dir holds exactly the named entries: a failed
+// extraction must leave nothing behind.
+func assertOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Errorf("%s holds %v, want %v", dir, got, names)
+	}
+}

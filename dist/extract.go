@@ -1,0 +1,180 @@
+package dist
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/gomsi/gomsi/product"
+	"golang.org/x/sync/errgroup"
+)
+
+// openZip extracts a distribution zip into opts.WorkDir and opens the tree.
+// The tree appears under its final name only when complete.
+func openZip(zipPath string, opts Options) (*Dist, error) {
+	prefix := opts.Prefix
+	if prefix == "" {
+		prefix = "go/"
+	}
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w (is it a complete download?)", zipPath, err)
+	}
+	defer zr.Close()
+	entries, err := zipEntries(&zr.Reader, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	}
+	version, err := zipVersion(&zr.Reader, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	}
+	name := version.String() + ".windows-" + orUnknown(opts.Arch)
+	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
+	}
+	tmp, err := os.MkdirTemp(opts.WorkDir, "."+name+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
+	}
+	defer os.RemoveAll(tmp) // a no-op after the rename
+	if err := extract(context.Background(), entries, tmp); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
+	}
+	d, err := describe(tmp, opts.Arch)
+	if err != nil {
+		return nil, err
+	}
+	final := filepath.Join(opts.WorkDir, version.String()+".windows-"+d.Arch)
+	if err := os.RemoveAll(final); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
+	}
+	d.Root = final
+	return d, nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// entry is a zip member that passed the checks, with its path below the prefix.
+type entry struct {
+	rel  string
+	file *zip.File
+}
+
+// zipEntries checks every member of the zip and returns them in order.
+func zipEntries(zr *zip.Reader, prefix string) ([]entry, error) {
+	seen := caseSet{}
+	entries := make([]entry, 0, len(zr.File))
+	for _, f := range zr.File {
+		name := f.Name
+		if name+"/" == prefix {
+			continue
+		}
+		rel, ok := strings.CutPrefix(name, prefix)
+		if !ok {
+			if err := CheckName(strings.TrimSuffix(name, "/")); err != nil {
+				return nil, fmt.Errorf("zip entry %q: %w", name, err)
+			}
+			return nil, fmt.Errorf("zip entry %q is outside the %s folder: a Go distribution holds everything under %s", name, prefix, prefix)
+		}
+		isDir := strings.HasSuffix(rel, "/")
+		rel = strings.TrimSuffix(rel, "/")
+		mode := f.Mode()
+		switch {
+		case mode&fs.ModeSymlink != 0:
+			return nil, fmt.Errorf("zip entry %q is a symbolic link: Go distributions hold none and gomsi does not follow them", name)
+		case !isDir && !mode.IsRegular():
+			return nil, fmt.Errorf("zip entry %q is a special file (%s), not a regular file", name, mode.Type())
+		}
+		if err := CheckName(rel); err != nil {
+			return nil, fmt.Errorf("zip entry %q: %w", name, err)
+		}
+		if err := seen.add(rel, isDir); err != nil {
+			return nil, fmt.Errorf("zip entry %q: %w", name, err)
+		}
+		if !isDir {
+			entries = append(entries, entry{rel, f})
+		}
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("no files under %s: not a Go distribution zip", prefix)
+	}
+	return entries, nil
+}
+
+// zipVersion reads VERSION from the zip before extraction, so that the tree
+// can be named after it.
+func zipVersion(zr *zip.Reader, prefix string) (v0 product.GoVersion, err error) {
+	f, err := zr.Open(prefix + "VERSION")
+	if errors.Is(err, fs.ErrNotExist) {
+		return v0, fmt.Errorf("no %sVERSION file: not a Go distribution zip", prefix)
+	}
+	if err != nil {
+		return v0, err
+	}
+	defer f.Close()
+	return parseVersionFile(f, prefix+"VERSION")
+}
+
+// extract writes the entries below dir, folders first, then files on all cores.
+func extract(ctx context.Context, entries []entry, dir string) error {
+	made := map[string]bool{".": true}
+	for _, e := range entries {
+		for p := path.Dir(e.rel); !made[p]; p = path.Dir(p) {
+			made[p] = true
+		}
+	}
+	for p := range made {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(p)), 0o755); err != nil {
+			return err
+		}
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0) * 2) // file creation waits on the disk as much as the CPU
+	bufs := sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			buf := bufs.Get().(*[]byte)
+			defer bufs.Put(buf)
+			return extractFile(e, filepath.Join(dir, filepath.FromSlash(e.rel)), *buf)
+		})
+	}
+	return g.Wait()
+}
+
+func extractFile(e entry, dst string, buf []byte) error {
+	r, err := e.file.Open()
+	if err != nil {
+		return fmt.Errorf("zip entry %q: %w", e.file.Name, err)
+	}
+	defer r.Close()
+	w, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.CopyBuffer(w, r, buf); err != nil {
+		w.Close()
+		return fmt.Errorf("zip entry %q: %w (the zip is damaged: download it again)", e.file.Name, err)
+	}
+	return w.Close()
+}
