@@ -1,0 +1,176 @@
+// Package config reads gomsi's settings: an optional gomsi.yaml, overridden
+// by GOMSI_* environment variables.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/gomsi/gomsi/product"
+)
+
+// FileName is the configuration file looked for in the working directory.
+const FileName = "gomsi.yaml"
+
+// Config holds every setting. The yaml tags are the keys of gomsi.yaml; the
+// README documents each.
+type Config struct {
+	GoVersion    string            `yaml:"go_version"`    // GOMSI_GO_VERSION: latest, 1.26, 1.26.8, a comma list
+	Arch         List              `yaml:"arch"`          // GOMSI_ARCH: 386, amd64, arm64; several build several MSIs
+	Source       string            `yaml:"source"`        // GOMSI_SOURCE: a local .zip or an extracted Go folder
+	Out          string            `yaml:"out"`           // GOMSI_OUT: where outputs go
+	Toolset      string            `yaml:"toolset"`       // GOMSI_TOOLSET: auto or wixl
+	Templates    string            `yaml:"templates"`     // GOMSI_TEMPLATES: a folder of user templates
+	Exclude      []string          `yaml:"exclude"`       // globs of distribution files to leave out
+	UpgradeCodes map[string]string `yaml:"upgrade_codes"` // per arch; the official ones by default
+}
+
+// Default returns the settings used when neither file nor environment says otherwise.
+func Default() Config {
+	return Config{GoVersion: "latest", Arch: List{"amd64"}, Out: "_out", Toolset: "auto"}
+}
+
+// List is a list that gomsi.yaml may also spell as a comma-separated string.
+type List []string
+
+// UnmarshalYAML accepts "a,b" as well as [a, b].
+func (l *List) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*l = splitList(n.Value)
+		return nil
+	}
+	var s []string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	*l = s
+	return nil
+}
+
+func splitList(s string) List {
+	var l List
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			l = append(l, part)
+		}
+	}
+	return l
+}
+
+// Load reads path (gomsi.yaml; a missing file is fine) and then the
+// environment through getenv, and checks the result.
+func Load(path string, getenv func(string) string) (Config, error) {
+	cfg := Default()
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return cfg, fmt.Errorf("read config: %w", err)
+	default:
+		if err := decode(data, &cfg); err != nil {
+			return cfg, fmt.Errorf("read config %s: %w", path, err)
+		}
+	}
+	env := map[string]*string{
+		"GOMSI_GO_VERSION": &cfg.GoVersion,
+		"GOMSI_SOURCE":     &cfg.Source,
+		"GOMSI_OUT":        &cfg.Out,
+		"GOMSI_TOOLSET":    &cfg.Toolset,
+		"GOMSI_TEMPLATES":  &cfg.Templates,
+	}
+	for name, field := range env {
+		if v := getenv(name); v != "" {
+			*field = v
+		}
+	}
+	if v := getenv("GOMSI_ARCH"); v != "" {
+		cfg.Arch = splitList(v)
+	}
+	return cfg, cfg.check()
+}
+
+func decode(data []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(cfg)
+	if err == nil || errors.Is(err, fs.ErrNotExist) || err.Error() == "EOF" {
+		return nil
+	}
+	return friendlyYAMLError(err)
+}
+
+var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
+
+// friendlyYAMLError names an unknown key and lists the known ones.
+func friendlyYAMLError(err error) error {
+	m := unknownField.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	return fmt.Errorf("line %s: unknown key %q (known keys: %s)", m[1], m[2], strings.Join(Keys(), ", "))
+}
+
+// Keys lists the top-level keys of gomsi.yaml.
+func Keys() []string {
+	t := reflect.TypeOf(Config{})
+	var keys []string
+	for i := range t.NumField() {
+		keys = append(keys, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var toolsets = []string{"auto", "wixl"}
+
+func (c Config) check() error {
+	if len(c.Arch) == 0 {
+		return errors.New("config: no arch: set GOMSI_ARCH or arch: to one or more of " + strings.Join(product.ArchNames(), ", "))
+	}
+	for _, a := range c.Arch {
+		if _, err := product.LookupArch(a); err != nil {
+			return fmt.Errorf("config: arch: %w", err)
+		}
+	}
+	for arch, code := range c.UpgradeCodes {
+		if _, err := product.LookupArch(arch); err != nil {
+			return fmt.Errorf("config: upgrade_codes: %w", err)
+		}
+		if !guidRE.MatchString(code) {
+			return fmt.Errorf("config: upgrade_codes: %s: %q is not a GUID like 22EA7650-4AC6-4001-BF29-F4B8775DB1C0", arch, code)
+		}
+	}
+	if !contains(toolsets, c.Toolset) {
+		return fmt.Errorf("config: toolset %q: use one of %s", c.Toolset, strings.Join(toolsets, ", "))
+	}
+	if c.Out == "" {
+		return errors.New("config: out is empty: set GOMSI_OUT or out: to a folder")
+	}
+	return nil
+}
+
+var guidRE = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// UpgradeCode returns the configured upgrade code of an arch, uppercase and
+// without braces, or "" for the official one.
+func (c Config) UpgradeCode(arch string) string {
+	return strings.ToUpper(strings.Trim(c.UpgradeCodes[arch], "{}"))
+}

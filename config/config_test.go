@@ -1,0 +1,86 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.GoVersion != "latest" || strings.Join(cfg.Arch, ",") != "amd64" || cfg.Out != "_out" || cfg.Toolset != "auto" || cfg.Source != "" {
+		t.Errorf("defaults = %+v", cfg)
+	}
+}
+
+func TestFileThenEnvironment(t *testing.T) {
+	p := writeConfig(t, `
+go_version: "1.26"
+arch: 386,arm64
+source: dists/go.zip
+exclude: ["*_test.go", "misc"]
+upgrade_codes:
+  amd64: "{11111111-2222-3333-4444-555555555555}"
+`)
+	cfg, err := Load(p, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.GoVersion != "1.26" || strings.Join(cfg.Arch, ",") != "386,arm64" || cfg.Source != "dists/go.zip" || len(cfg.Exclude) != 2 {
+		t.Errorf("from file: %+v", cfg)
+	}
+	if got := cfg.UpgradeCode("amd64"); got != "11111111-2222-3333-4444-555555555555" {
+		t.Errorf("UpgradeCode(amd64) = %q", got)
+	}
+	cfg, err = Load(p, env(map[string]string{"GOMSI_ARCH": "amd64, arm64", "GOMSI_SOURCE": "x.zip", "GOMSI_OUT": "o", "GOMSI_GO_VERSION": "1.26.8", "GOMSI_TOOLSET": "wixl"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.GoVersion != "1.26.8" || strings.Join(cfg.Arch, ",") != "amd64,arm64" || cfg.Source != "x.zip" || cfg.Out != "o" || cfg.Toolset != "wixl" {
+		t.Errorf("environment did not override: %+v", cfg)
+	}
+	p = writeConfig(t, "arch: [amd64, arm64]\n")
+	if cfg, err := Load(p, env(nil)); err != nil || strings.Join(cfg.Arch, ",") != "amd64,arm64" {
+		t.Errorf("arch as a list: %v, %v", cfg.Arch, err)
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	tests := []struct {
+		body string
+		env  map[string]string
+		want string
+	}{
+		{"go_version: latest\ntoolsett: wixl\n", nil, `line 2: unknown key "toolsett" (known keys: arch, exclude, go_version, out, source, templates, toolset, upgrade_codes)`},
+		{"arch: [amd64, riscv64]\n", nil, `config: arch: unknown arch "riscv64": use one of 386, amd64, arm64`},
+		{"", map[string]string{"GOMSI_ARCH": "x86_64"}, `unknown arch "x86_64"`},
+		{"toolset: candle\n", nil, `config: toolset "candle": use one of`},
+		{"upgrade_codes: {amd64: nope}\n", nil, `upgrade_codes: amd64: "nope" is not a GUID`},
+		{"upgrade_codes: {mips: 11111111-2222-3333-4444-555555555555}\n", nil, `upgrade_codes: unknown arch "mips"`},
+		{"arch: [\n", nil, "read config"},
+	}
+	for _, tt := range tests {
+		p := writeConfig(t, tt.body)
+		_, err := Load(p, env(tt.env))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Load(%q) = %v\nwant an error containing %s", tt.body, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+// Package templates renders WiX source from sprig text templates. The
+// templates are embedded; a folder of user templates with the same names
+// overrides them one by one.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/gomsi/gomsi/harvest"
+	"github.com/gomsi/gomsi/product"
+)
+
+//go:embed wix3/*.wxs.tmpl
+var embedded embed.FS
+
+// Data is everything a template can use.
+type Data struct {
+	Product  product.Product
+	Tree     *harvest.Tree
+	Toolset  string // the compiler the source is for: templates leave out what it cannot read
+	Comments string // summary information comments
+}
+
+// Source is one rendered WiX source file.
+type Source struct {
+	Name string // file name, such as Product.wxs
+	Body []byte
+}
+
+// Renderer renders one dialect's templates.
+type Renderer struct {
+	set   *template.Template
+	names []string // the top-level templates, one per output file
+}
+
+// ErrUnknownTemplate is wrapped by errors about user templates that do not
+// replace one of gomsi's.
+var ErrUnknownTemplate = errors.New("unknown template")
+
+// New loads the templates of a dialect ("wix3"), each replaced by the file of
+// the same name in overrideDir when that folder is set and has one.
+func New(dialect, overrideDir string) (*Renderer, error) {
+	files, err := fs.Glob(embedded, dialect+"/*.wxs.tmpl")
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("load templates: no templates for dialect %q", dialect)
+	}
+	set := template.New("").Funcs(funcs()).Option("missingkey=error")
+	r := &Renderer{set: set}
+	known := map[string]bool{}
+	for _, f := range files {
+		name := path.Base(f)
+		known[name] = true
+		body, err := fs.ReadFile(embedded, f)
+		if err != nil {
+			return nil, err
+		}
+		if overrideDir != "" {
+			user, err := os.ReadFile(filepath.Join(overrideDir, name))
+			switch {
+			case err == nil:
+				body, f = user, filepath.Join(overrideDir, name)
+			case !errors.Is(err, fs.ErrNotExist):
+				return nil, fmt.Errorf("load templates: %w", err)
+			}
+		}
+		if _, err := set.New(name).Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("load template %s: %w", f, err)
+		}
+		r.names = append(r.names, name)
+	}
+	if overrideDir != "" {
+		if err := checkOverrides(overrideDir, known); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range set.Templates() {
+		escapeActions(t)
+	}
+	sort.Strings(r.names)
+	return r, nil
+}
+
+// checkOverrides refuses user templates that would silently be ignored.
+func checkOverrides(dir string, known map[string]bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("load templates: %w (set templates: in gomsi.yaml to a folder of .wxs.tmpl files)", err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmpl") && !known[e.Name()] {
+			names := make([]string, 0, len(known))
+			for n := range known {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return fmt.Errorf("load templates: %w %s in %s: a user template must replace one of %s", ErrUnknownTemplate, e.Name(), dir, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+// Render executes every template; each gives one source file named after it
+// without the .tmpl suffix.
+func (r *Renderer) Render(data Data) ([]Source, error) {
+	var out []Source
+	for _, name := range r.names {
+		var buf bytes.Buffer
+		buf.Grow(1 << 20)
+		if err := r.set.ExecuteTemplate(&buf, name, data); err != nil {
+			return nil, fmt.Errorf("render %s: %w", name, err)
+		}
+		out = append(out, Source{Name: strings.TrimSuffix(name, ".tmpl"), Body: buf.Bytes()})
+	}
+	return out, nil
+}
+
+func funcs() template.FuncMap {
+	m := sprig.TxtFuncMap()
+	m["xml"] = escapeXML
+	m["raw"] = func(s string) string { return s }
+	return m
+}

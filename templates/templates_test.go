@@ -1,0 +1,140 @@
+package templates
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gomsi/gomsi/harvest"
+	"github.com/gomsi/gomsi/product"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func testData(t *testing.T, toolset string) Data {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"VERSION":                       {Data: []byte("go1.26.8\n")},
+		"bin/go.exe":                    {Data: []byte("MZ")},
+		"doc/Tom & Jerry's <notes>.txt": {Data: []byte("quoted")},
+		"pkg/empty":                     {Mode: 0o755 | (1 << 31)},
+	}
+	tree, err := harvest.Harvest(fsys, harvest.Options{GUIDScope: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := product.New("go1.26.8", "amd64", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Data{Product: p, Tree: tree, Toolset: toolset, Comments: `Built by gomsi "test" & co`}
+}
+
+func TestGolden(t *testing.T) {
+	for _, toolset := range []string{"wixl", "wix3"} {
+		r, err := New("wix3", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources, err := r.Render(testData(t, toolset))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sources) != 2 || sources[0].Name != "Files.wxs" || sources[1].Name != "Product.wxs" {
+			t.Fatalf("rendered %d sources", len(sources))
+		}
+		for _, src := range sources {
+			assertWellFormed(t, src)
+			golden := filepath.Join("testdata", toolset+"."+src.Name+".golden")
+			if *update {
+				os.WriteFile(golden, src.Body, 0o644)
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./templates -update to create it)", err)
+			}
+			if !bytes.Equal(src.Body, want) {
+				t.Errorf("%s differs from %s (go test ./templates -update rewrites it):\n%s", src.Name, golden, src.Body)
+			}
+		}
+	}
+}
+
+func assertWellFormed(t *testing.T, src Source) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(src.Body))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("%s is not well-formed XML: %v", src.Name, err)
+		}
+	}
+}
+
+func TestEscapesEveryValue(t *testing.T) {
+	data := testData(t, "wixl")
+	data.Product.Name = `Go <"evil"> & 'friends'`
+	r, _ := New("wix3", "")
+	sources, err := r.Render(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	product := string(sources[1].Body)
+	if !strings.Contains(product, `Name="Go &lt;&quot;evil&quot;&gt; &amp; &apos;friends&apos;"`) {
+		t.Errorf("product name not escaped:\n%s", product)
+	}
+	if !strings.Contains(string(sources[0].Body), `Name="Tom &amp; Jerry&apos;s &lt;notes&gt;.txt"`) {
+		t.Errorf("file name not escaped:\n%s", sources[0].Body)
+	}
+	data.Comments = "bell\a"
+	if _, err := r.Render(data); err == nil || !strings.Contains(err.Error(), "U+0007, which XML cannot carry") {
+		t.Errorf("control character: %v", err)
+	}
+}
+
+func TestOverride(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(`<x n="{{ .Product.Name }}" raw="{{ "&amp;" | raw }}"/>`), 0o644)
+	r, err := New("wix3", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := testData(t, "wixl")
+	data.Product.Name = "a&b"
+	sources, err := r.Render(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(sources[1].Body); got != `<x n="a&amp;b" raw="&amp;"/>` {
+		t.Errorf("user template rendered %q", got)
+	}
+	if !strings.Contains(string(sources[0].Body), "<ComponentGroup Id=\"AppFiles\">") {
+		t.Error("the templates the user did not override are gone")
+	}
+
+	os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(`{{ .Product.Nmae }}`), 0o644)
+	r, _ = New("wix3", dir)
+	if _, err := r.Render(data); err == nil || !strings.Contains(err.Error(), "can't evaluate field Nmae") {
+		t.Errorf("missing key: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "Produkt.wxs.tmpl"), nil, 0o644)
+	if _, err := New("wix3", dir); err == nil || !strings.Contains(err.Error(), "unknown template Produkt.wxs.tmpl") {
+		t.Errorf("misspelt template: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "Produkt.wxs.tmpl"), nil, 0o644)
+	os.Remove(filepath.Join(dir, "Produkt.wxs.tmpl"))
+	os.WriteFile(filepath.Join(dir, "Files.wxs.tmpl"), []byte(`{{ if }}`), 0o644)
+	if _, err := New("wix3", dir); err == nil || !strings.Contains(err.Error(), "Files.wxs.tmpl") {
+		t.Errorf("syntax error: %v", err)
+	}
+}
