@@ -1,0 +1,114 @@
+package publish
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// SumsName is the name of the combined checksum file, on disk and on the
+// release.
+const SumsName = "SHA256SUMS"
+
+// file is one asset to publish: an MSI or a checksum file made from MSIs.
+type file struct {
+	name      string // asset name on the release
+	path      string // where it is (or, in a dry run, would be) on disk
+	size      int64
+	sha256    string // lowercase hex
+	mediaType string
+	content   []byte // generated checksum files only: what belongs on disk
+}
+
+// hashFile streams path through SHA-256.
+func hashFile(path string) (sum string, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err = io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), size, nil
+}
+
+// sumLine is one line in the format of coreutils sha256sum (two spaces:
+// text mode), which `sha256sum -c` and PowerShell scripts both parse.
+func sumLine(sum, name string) string { return sum + "  " + name + "\n" }
+
+// sumsContent lists every MSI sorted by name, so the file is the same
+// whatever order the MSIs were given in.
+func sumsContent(msis []file) []byte {
+	sorted := append([]file(nil), msis...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	var b strings.Builder
+	for _, m := range sorted {
+		b.WriteString(sumLine(m.sha256, m.name))
+	}
+	return []byte(b.String())
+}
+
+// generated describes a checksum file with the given content at path.
+func generated(path string, content []byte) file {
+	s := sha256.Sum256(content)
+	return file{
+		name:      filepath.Base(path),
+		path:      path,
+		size:      int64(len(content)),
+		sha256:    hex.EncodeToString(s[:]),
+		mediaType: "text/plain; charset=utf-8",
+		content:   content,
+	}
+}
+
+// writeAtomic makes path hold data: written to a temporary name in the same
+// directory, fsynced and renamed, so a reader or a crash never sees half a
+// file. It reports false without writing when path already holds data.
+func writeAtomic(path string, data []byte) (bool, error) {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return false, fmt.Errorf("write %s: %w", path, err)
+	}
+	done = true
+	// Persist the rename itself; without it a crash can lose the new name.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return true, nil
+}

@@ -1,0 +1,147 @@
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Settings are the publish options a user writes in gomsi.yaml under
+// "publish:". The yaml tags let the caller embed Settings in its own file
+// schema unchanged.
+type Settings struct {
+	// Repo is "owner/name". GOMSI_GITHUB_REPO overrides it; GITHUB_REPOSITORY
+	// (set by GitHub Actions) is used only when both are empty, because an
+	// explicit setting should beat the repository the workflow happens to run in.
+	Repo string `yaml:"repo"`
+	// Draft keeps the release a draft. A release that is already published
+	// is never turned back into a draft.
+	Draft bool `yaml:"draft"`
+	// Prerelease marks the release as a pre-release.
+	Prerelease bool `yaml:"prerelease"`
+	// Replace allows replacing an asset whose content differs from the local
+	// file. Without it such a difference is an error and nothing is written.
+	Replace bool `yaml:"replace"`
+	// BodyTemplate is the path of a text/template (with sprig functions) that
+	// replaces the embedded release notes template; see TemplateData.
+	BodyTemplate string `yaml:"body_template"`
+}
+
+// Config is everything a Publisher needs. Build it with ConfigFromEnv.
+type Config struct {
+	Settings
+	Owner, Name string // repository, split from Settings.Repo
+	Token       string // GITHUB_TOKEN; never logged
+	Tag         string // release tag, e.g. v1.26.8
+	APIURL      string // GitHub Enterprise API URL; empty for github.com
+	UploadURL   string // GitHub Enterprise upload URL; empty for github.com
+	DryRun      bool   // log every write instead of sending it; only GETs go out
+}
+
+// ConfigFromEnv combines the file settings with the environment:
+//
+//	GOMSI_GITHUB_REPO        owner/name (beats Settings.Repo, which beats GITHUB_REPOSITORY)
+//	GITHUB_REPOSITORY        owner/name, set by GitHub Actions
+//	GITHUB_TOKEN             API token (required unless GOMSI_DRY_RUN)
+//	GOMSI_TAG                release tag (beats GITHUB_REF)
+//	GITHUB_REF               refs/tags/<tag>, set by GitHub Actions on a tag push
+//	GOMSI_GITHUB_API_URL     GitHub Enterprise API URL (needs GOMSI_GITHUB_UPLOAD_URL too)
+//	GOMSI_GITHUB_UPLOAD_URL  GitHub Enterprise upload URL
+//	GOMSI_DRY_RUN            1/true: print the actions, send only GETs
+func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
+	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	c := Config{Settings: s}
+
+	c.Repo = firstNonEmpty(env("GOMSI_GITHUB_REPO"), strings.TrimSpace(s.Repo), env("GITHUB_REPOSITORY"))
+	if c.Repo == "" {
+		return Config{}, errors.New("configure publish: no repository: set GOMSI_GITHUB_REPO=owner/name or publish.repo in gomsi.yaml")
+	}
+	owner, name, ok := strings.Cut(c.Repo, "/")
+	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/ ") || strings.ContainsAny(owner, " ") {
+		return Config{}, fmt.Errorf("configure publish: repository %q is not owner/name (for example acme/go-msi)", c.Repo)
+	}
+	c.Owner, c.Name = owner, name
+
+	if v := env("GOMSI_DRY_RUN"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("configure publish: GOMSI_DRY_RUN=%q is not a boolean: use 1 or 0", v)
+		}
+		c.DryRun = b
+	}
+
+	// Tokens read from files often end in a newline; inner whitespace would
+	// make an invalid header, so say so without echoing the token.
+	c.Token = env("GITHUB_TOKEN")
+	if strings.ContainsFunc(c.Token, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return Config{}, errors.New("configure publish: GITHUB_TOKEN contains whitespace or control characters; set it to the bare token")
+	}
+	if c.Token == "" && !c.DryRun {
+		return Config{}, errors.New("configure publish: GITHUB_TOKEN is not set; export a token with contents:write on the repository (in Actions: permissions: contents: write)")
+	}
+
+	tag, err := tagFromEnv(env("GOMSI_TAG"), env("GITHUB_REF"))
+	if err != nil {
+		return Config{}, err
+	}
+	c.Tag = tag
+
+	c.APIURL, c.UploadURL = env("GOMSI_GITHUB_API_URL"), env("GOMSI_GITHUB_UPLOAD_URL")
+	if (c.APIURL == "") != (c.UploadURL == "") {
+		return Config{}, errors.New("configure publish: set both GOMSI_GITHUB_API_URL and GOMSI_GITHUB_UPLOAD_URL for GitHub Enterprise, or neither for github.com")
+	}
+	for _, u := range []struct{ name, val string }{{"GOMSI_GITHUB_API_URL", c.APIURL}, {"GOMSI_GITHUB_UPLOAD_URL", c.UploadURL}} {
+		if err := checkServerURL(u.name, u.val); err != nil {
+			return Config{}, err
+		}
+	}
+	return c, nil
+}
+
+func tagFromEnv(tag, ref string) (string, error) {
+	if tag != "" {
+		if strings.ContainsAny(tag, " \t~^:?*[\\") || strings.HasPrefix(tag, "refs/") {
+			return "", fmt.Errorf("configure publish: GOMSI_TAG=%q is not a tag name; use the bare name, e.g. v1.26.8", tag)
+		}
+		return tag, nil
+	}
+	if ref == "" {
+		return "", errors.New("configure publish: no release tag: set GOMSI_TAG (e.g. v1.26.8), or run on a tag push so GITHUB_REF is refs/tags/<tag>")
+	}
+	t, ok := strings.CutPrefix(ref, "refs/tags/")
+	if !ok || t == "" {
+		return "", fmt.Errorf("configure publish: GITHUB_REF=%q is not a tag ref (refs/tags/<tag>); set GOMSI_TAG to the release tag", ref)
+	}
+	return t, nil
+}
+
+func checkServerURL(name, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// The value is not echoed: an unparsable URL may still hold a secret.
+		return fmt.Errorf("configure publish: %s is not a valid URL; use e.g. https://ghe.example.com/", name)
+	}
+	// Credentials in a URL end up in error messages and logs; the token has
+	// its own variable.
+	if u.User != nil {
+		return fmt.Errorf("configure publish: %s must not contain credentials; put the token in GITHUB_TOKEN", name)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("configure publish: %s=%q is not an http(s) URL, e.g. https://ghe.example.com/", name, raw)
+	}
+	return nil
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
