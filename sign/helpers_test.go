@@ -1,0 +1,319 @@
+package sign
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/sign/internal/testpki"
+)
+
+// pki is one set of throwaway authorities per test binary run: key
+// generation is the slow part of these tests.
+type pki struct {
+	ca, tsaCA, otherCA           *testpki.Authority
+	rsa, ecdsa                   testpki.Identity
+	dir                          string // PEM roots and key files
+	caFile, tsaCAFile, otherFile string
+}
+
+var (
+	pkiOnce sync.Once
+	pkiVal  *pki
+	pkiErr  error
+)
+
+func testPKI(t testing.TB) *pki {
+	t.Helper()
+	pkiOnce.Do(func() { pkiVal, pkiErr = newPKI() })
+	if pkiErr != nil {
+		t.Fatal(pkiErr)
+	}
+	return pkiVal
+}
+
+func newPKI() (*pki, error) {
+	p := &pki{dir: filepath.Join(workDir, "pki")}
+	var err error
+	if p.ca, err = testpki.NewAuthority("gomsi test CA"); err != nil {
+		return nil, err
+	}
+	if p.tsaCA, err = testpki.NewAuthority("gomsi test TSA CA"); err != nil {
+		return nil, err
+	}
+	if p.otherCA, err = testpki.NewAuthority("unrelated CA"); err != nil {
+		return nil, err
+	}
+	if p.rsa, err = p.ca.CodeSigner(testpki.RSA, "gomsi RSA signer"); err != nil {
+		return nil, err
+	}
+	if p.ecdsa, err = p.ca.CodeSigner(testpki.ECDSA, "gomsi ECDSA signer"); err != nil {
+		return nil, err
+	}
+	p.caFile = filepath.Join(p.dir, "ca.pem")
+	p.tsaCAFile = filepath.Join(p.dir, "tsa-ca.pem")
+	p.otherFile = filepath.Join(p.dir, "other-ca.pem")
+	for file, a := range map[string]*testpki.Authority{p.caFile: p.ca, p.tsaCAFile: p.tsaCA, p.otherFile: p.otherCA} {
+		if err := a.WriteRootPEM(file); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// roots trusts the code signing CA and the TSA's CA, as a system pool
+// trusts both public CAs.
+func (p *pki) roots() *x509.CertPool {
+	pool := p.ca.Pool()
+	pool.AddCert(p.tsaCA.Root)
+	return pool
+}
+
+// workDir holds what the whole test binary shares (PKI files, the test
+// executable); TestMain removes it.
+var workDir string
+
+func TestMain(m *testing.M) {
+	var err error
+	workDir, err = os.MkdirTemp("", "gomsi-sign-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(workDir)
+	os.Exit(code)
+}
+
+// startTSA runs a timestamp authority on 127.0.0.1 for the test's lifetime.
+func startTSA(t testing.TB) (*testpki.TSA, string) {
+	t.Helper()
+	tsa, err := testpki.NewTSA(testPKI(t).tsaCA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(tsa)
+	t.Cleanup(srv.Close)
+	return tsa, srv.URL + "/"
+}
+
+// downURL returns a URL on 127.0.0.1 where nothing listens.
+func downURL(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr + "/tsa"
+}
+
+// newSigner builds a Signer for id with fast retries, logging to t.
+func newSigner(t testing.TB, id testpki.Identity, opts Options) *Signer {
+	t.Helper()
+	if opts.RetryDelay == 0 {
+		opts.RetryDelay = time.Millisecond
+	}
+	if opts.Log == nil {
+		opts.Log = t.Logf
+	}
+	s, err := New(context.Background(), KeyPair{Signer: id.Key, Chain: id.Chain}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const wxsTemplate = `<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="12345678-1234-1234-1234-123456789012" Name="gomsi sign test" Language="1033" Version="1.0.0"
+           Manufacturer="gomsi" UpgradeCode="87654321-4321-4321-4321-210987654321">
+    <Package InstallerVersion="200" Compressed="yes" InstallScope="perMachine" />
+    <Media Id="1" Cabinet="payload.cab" EmbedCab="yes" />
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFilesFolder">
+        <Directory Id="INSTALLDIR" Name="gomsitest">
+          <Component Id="Main" Guid="11111111-2222-3333-4444-555555555555">
+            <File Id="payload" Name="payload.bin" Source="payload.bin" KeyPath="yes" />
+            <File Id="readme" Name="readme.txt" Source="readme.txt" />
+          </Component>
+        </Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="Complete" Level="1"><ComponentRef Id="Main" /></Feature>
+  </Product>
+</Wix>
+`
+
+// buildMSI compiles an MSI with wixl whose cabinet holds payload, in dir.
+func buildMSI(t testing.TB, dir string, payload []byte) string {
+	t.Helper()
+	wixl := testtool.Require(t, "wixl")
+	src := t.TempDir()
+	for name, data := range map[string][]byte{
+		"product.wxs": []byte(wxsTemplate),
+		"payload.bin": payload,
+		"readme.txt":  []byte("signed by gomsi tests\n"),
+	} {
+		if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "test.msi")
+	cmd := exec.Command(wixl, "-o", out, "product.wxs")
+	cmd.Dir = src
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("wixl: %v: %s", err, b)
+	}
+	return out
+}
+
+var (
+	baseMSIOnce sync.Once
+	baseMSI     []byte
+)
+
+// testMSI writes a copy of a small wixl-built MSI into a new directory.
+func testMSI(t testing.TB) string {
+	t.Helper()
+	baseMSIOnce.Do(func() {
+		payload := bytes.Repeat([]byte("gomsi payload line\r\n"), 20000)
+		for i := range payload { // some entropy so the cabinet is not tiny
+			payload[i] ^= byte(i * 7 % 251)
+		}
+		path := buildMSI(t, t.TempDir(), payload)
+		var err error
+		if baseMSI, err = os.ReadFile(path); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if baseMSI == nil {
+		t.Fatal("building the test MSI failed in an earlier test")
+	}
+	path := filepath.Join(t.TempDir(), "product.msi")
+	if err := os.WriteFile(path, baseMSI, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var (
+	exeOnce sync.Once
+	exePath string
+	exeErr  error
+)
+
+// testExe builds a tiny Windows program once per test binary run and copies
+// it into a new directory under name.
+func testExe(t testing.TB, dir, name string) string {
+	t.Helper()
+	exeOnce.Do(func() {
+		src := filepath.Join(workDir, "hello")
+		if exeErr = os.MkdirAll(src, 0o755); exeErr != nil {
+			return
+		}
+		prog := "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from a signed exe\") }\n"
+		if exeErr = os.WriteFile(filepath.Join(src, "main.go"), []byte(prog), 0o644); exeErr != nil {
+			return
+		}
+		exePath = filepath.Join(src, "hello.exe")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", exePath, "main.go")
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=", "GO111MODULE=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			exeErr = fmt.Errorf("go build: %w: %s", err, out)
+		}
+	})
+	if exeErr != nil {
+		t.Fatal(exeErr)
+	}
+	data, err := os.ReadFile(exePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// osslVerify runs `osslsigncode verify` and returns its output and error.
+func osslVerify(t testing.TB, path, caFile, tsaCAFile string) (string, error) {
+	t.Helper()
+	bin := testtool.Require(t, "osslsigncode")
+	args := []string{"verify", "-CAfile", caFile}
+	if tsaCAFile != "" {
+		args = append(args, "-TSA-CAfile", tsaCAFile)
+	}
+	args = append(args, "-in", path)
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	return string(out), err
+}
+
+// mustOsslVerify fails the test unless osslsigncode accepts the file.
+func mustOsslVerify(t testing.TB, path string, timestamped bool) string {
+	t.Helper()
+	p := testPKI(t)
+	tsaCA := p.tsaCAFile
+	if !timestamped {
+		tsaCA = ""
+	}
+	out, err := osslVerify(t, path, p.caFile, tsaCA)
+	if err != nil || !strings.Contains(out, "Signature verification: ok") {
+		t.Fatalf("osslsigncode verify %s: %v\n%s", path, err, out)
+	}
+	return out
+}
+
+// dirNames lists a directory's entries, to catch leftover temporary files.
+func dirNames(t testing.TB, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	slices.Sort(names)
+	return names
+}
+
+// logRecorder collects log lines for checks and forwards them to t.
+type logRecorder struct {
+	mu    sync.Mutex
+	lines []string
+	t     testing.TB
+}
+
+func (l *logRecorder) Logf(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	l.mu.Lock()
+	l.lines = append(l.lines, line)
+	l.mu.Unlock()
+	l.t.Log(line)
+}
+
+func (l *logRecorder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
