@@ -62,6 +62,9 @@ func (w *Wixl) Build(ctx context.Context, job Job) error {
 	if err != nil {
 		return fmt.Errorf("wixl: %w", err)
 	}
+	if tmp, err = filepath.Abs(tmp); err != nil { // wixl runs in dir
+		return fmt.Errorf("wixl: %w", err)
+	}
 	args := []string{"-a", job.Arch.WixArch}
 	args = append(args, defineArgs("-D", job)...)
 	args = append(args, "-o", tmp)

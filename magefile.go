@@ -1,0 +1,95 @@
+//go:build mage
+
+// gomsi turns a Go release into a Windows Installer package. Settings come
+// from gomsi.yaml and GOMSI_* environment variables (see README.md).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/magefile/mage/sh"
+
+	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/pipeline"
+)
+
+// Default builds the MSIs.
+var Default = Msi
+
+func newPipeline() (*pipeline.Pipeline, error) {
+	cfg, err := config.Load(config.FileName, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &pipeline.Pipeline{Config: cfg, Log: os.Stderr}, nil
+}
+
+// Fetch gets the configured Go distributions and extracts them under _out/dist.
+func Fetch(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	_, err = p.Fetch(ctx)
+	return err
+}
+
+// Harvest lists the files of each distribution as WiX components and prints a summary.
+func Harvest(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	_, err = p.Harvest(ctx)
+	return err
+}
+
+// Wxs renders the WiX sources of each installer under _out/wxs.
+func Wxs(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	_, _, err = p.WXS(ctx)
+	return err
+}
+
+// Msi builds each installer as _out/go<version>.windows-<arch>.msi with its .sha256 (the default target).
+func Msi(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	builds, err := p.MSI(ctx)
+	for _, b := range builds {
+		if b.MSI != "" {
+			fmt.Println(b.MSI)
+		}
+	}
+	return err
+}
+
+// Check lists the WiX toolsets and helper tools found, with versions, and how to install the missing ones.
+func Check(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	return p.Check(ctx, os.Stdout)
+}
+
+// Test runs the whole test suite (external tools are required when CI=true).
+func Test() error {
+	return sh.RunV("go", "test", "-count=1", "-timeout", "80m", "./...")
+}
+
+// Clean removes the build outputs (the out folder, _out by default).
+func Clean() error {
+	cfg, err := config.Load(config.FileName, os.Getenv)
+	if err != nil {
+		return err
+	}
+	return os.RemoveAll(cfg.Out)
+}

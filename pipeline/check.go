@@ -1,0 +1,80 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/gomsi/gomsi/wix"
+)
+
+// helperTool is a program gomsi's tests and extra checks use.
+type helperTool struct {
+	name, versionFlag, purpose, install string
+}
+
+var helperTools = []helperTool{
+	{"msiinfo", "--version", "reads MSI tables (tests)", "apt-get install msitools"},
+	{"msiextract", "--version", "extracts MSI payloads (tests)", "apt-get install msitools"},
+	{"msibuild", "--version", "edits MSI tables", "apt-get install msitools"},
+	{"wine", "--version", "runs msiexec to install packages (tests)", "apt-get install --no-install-recommends wine64 wine"},
+	{"xmllint", "--version", "validates WiX sources against the schemas (tests)", "apt-get install libxml2-utils"},
+	{"osslsigncode", "--version", "verifies Authenticode signatures (tests)", "apt-get install osslsigncode"},
+	{"cabextract", "--version", "checks cabinets strictly (tests)", "apt-get install cabextract"},
+}
+
+// Check prints the toolsets and helper tools found, with versions, how to
+// install the missing ones, and which toolset auto picks.
+func (p *Pipeline) Check(ctx context.Context, w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOOLSET\tVERSION\tPATH\tSTATUS")
+	for _, t := range p.toolsets() {
+		info, err := t.Detect(ctx)
+		if err != nil {
+			fmt.Fprintf(tw, "%s\t-\t-\tmissing: %s\n", t.Name(), hintOf(err))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\tok\n", t.Name(), info.Version, strings.Join(info.Paths, " "))
+	}
+	fmt.Fprintln(tw, "\t\t\t")
+	fmt.Fprintln(tw, "TOOL\tVERSION\tPATH\tSTATUS")
+	for _, h := range helperTools {
+		path, err := exec.LookPath(h.name)
+		if err != nil {
+			fmt.Fprintf(tw, "%s\t-\t-\tmissing (%s): %s\n", h.name, h.purpose, h.install)
+			continue
+		}
+		out, _ := exec.CommandContext(ctx, path, h.versionFlag).CombinedOutput()
+		fmt.Fprintf(tw, "%s\t%s\t%s\tok\n", h.name, firstLine(out), path)
+	}
+	tw.Flush()
+	c, err := p.ChooseToolset(ctx)
+	if err != nil {
+		fmt.Fprintf(w, "\nGOMSI_TOOLSET=%s: %v\n", p.Config.Toolset, err)
+		return err
+	}
+	fmt.Fprintf(w, "\nGOMSI_TOOLSET=%s uses %s %s: %s\n", p.Config.Toolset, c.Toolset.Name(), c.Info.Version, c.Reason)
+	return nil
+}
+
+// hintOf returns the install hint of a Detect error, without the sentinel.
+func hintOf(err error) string {
+	msg := err.Error()
+	if errors.Is(err, wix.ErrNotFound) {
+		if _, hint, ok := strings.Cut(msg, wix.ErrNotFound.Error()+": "); ok {
+			return hint
+		}
+	}
+	return msg
+}
+
+func firstLine(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	s, _, _ = strings.Cut(s, "\n")
+	s = strings.TrimPrefix(s, "xmllint: using libxml version ")
+	return s
+}

@@ -1,0 +1,150 @@
+// Package pipeline runs gomsi's stages in order for every configured arch:
+// open the distribution, harvest it, render WiX source, compile the MSI and
+// write its checksum. The mage targets are thin wrappers around it.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/dist"
+	"github.com/gomsi/gomsi/harvest"
+	"github.com/gomsi/gomsi/product"
+	"github.com/gomsi/gomsi/templates"
+	"github.com/gomsi/gomsi/wix"
+)
+
+// Pipeline holds the settings and the injected dependencies of a run.
+type Pipeline struct {
+	Config   config.Config
+	Log      io.Writer     // progress lines; io.Discard for silence
+	Runner   wix.Runner    // runs external tools; wix.ExecRunner by default
+	Toolsets []wix.Toolset // candidates in order of preference; all known ones by default
+}
+
+// Build is one installer: a distribution for one arch and what came of it.
+type Build struct {
+	Dist    *dist.Dist
+	Product product.Product
+	Tree    *harvest.Tree
+	Sources []string // rendered .wxs files
+	MSI     string   // the compiled package
+	SHA256  string
+}
+
+func (p *Pipeline) logf(format string, args ...any) {
+	if p.Log != nil {
+		fmt.Fprintf(p.Log, "gomsi: "+format+"\n", args...)
+	}
+}
+
+// Fetch opens the distribution of every configured arch, extracting zips
+// under <out>/dist.
+func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
+	cfg := p.Config
+	if cfg.Source == "" {
+		return nil, fmt.Errorf("fetch: no source: set GOMSI_SOURCE (or source: in gomsi.yaml) to a go1.X.Y.windows-ARCH.zip or an extracted Go folder")
+	}
+	if len(cfg.Arch) > 1 {
+		return nil, fmt.Errorf("fetch: GOMSI_SOURCE %s is one distribution but %d arches were asked for (GOMSI_ARCH=%s): build one arch per local source", cfg.Source, len(cfg.Arch), joinList(cfg.Arch))
+	}
+	var builds []*Build
+	for _, arch := range cfg.Arch {
+		start := time.Now()
+		d, err := dist.Open(cfg.Source, dist.Options{WorkDir: filepath.Join(cfg.Out, "dist"), Arch: arch})
+		if err != nil {
+			return nil, err
+		}
+		p.logf("opened %s for windows/%s at %s (%s)", d.Version, d.Arch, d.Root, since(start))
+		prod, err := product.New(d.Version.String(), d.Arch, cfg.UpgradeCode(d.Arch))
+		if err != nil {
+			return nil, err
+		}
+		builds = append(builds, &Build{Dist: d, Product: prod})
+	}
+	return builds, nil
+}
+
+// Harvest fetches and harvests every distribution.
+func (p *Pipeline) Harvest(ctx context.Context) ([]*Build, error) {
+	builds, err := p.Fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range builds {
+		start := time.Now()
+		scope := b.Product.UpgradeCode + "|" + b.Product.Arch.GOARCH + "|" + b.Product.Arch.ProgramFiles + `\Go`
+		b.Tree, err = harvest.Harvest(os.DirFS(b.Dist.Root), harvest.Options{Exclude: p.Config.Exclude, GUIDScope: scope})
+		if err != nil {
+			return nil, fmt.Errorf("harvest %s: %w", b.Dist.Root, err)
+		}
+		p.logf("harvested %d files (%d MiB) in %d components (%s)", b.Tree.Files, b.Tree.Bytes>>20, len(b.Tree.Components), since(start))
+	}
+	return builds, nil
+}
+
+// WXS harvests and renders the WiX sources of every build under <out>/wxs.
+func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
+	toolset, err := p.toolset(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	builds, err := p.Harvest(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := templates.New("wix3", p.Config.Templates)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, b := range builds {
+		sources, err := r.Render(templates.Data{
+			Product:  b.Product,
+			Tree:     b.Tree,
+			Toolset:  toolset.Name(),
+			Comments: fmt.Sprintf("%s for windows/%s, packaged by gomsi", b.Product.GoVersion, b.Product.Arch.GOARCH),
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		dir := filepath.Join(p.Config.Out, "wxs", b.Product.GoVersion.String()+".windows-"+b.Product.Arch.GOARCH)
+		b.Sources = nil
+		for _, s := range sources {
+			path := filepath.Join(dir, s.Name)
+			if err := writeFileAtomic(path, s.Body); err != nil {
+				return nil, nil, fmt.Errorf("write WiX source: %w", err)
+			}
+			b.Sources = append(b.Sources, path)
+		}
+		p.logf("rendered %d WiX sources in %s for %s", len(sources), dir, toolset.Name())
+	}
+	return builds, toolset, nil
+}
+
+// MSI builds every configured installer and its .sha256 file.
+func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
+	builds, toolset, err := p.WXS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range builds {
+		start := time.Now()
+		b.MSI = filepath.Join(p.Config.Out, b.Product.MSIName())
+		job := wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI}
+		if err := toolset.Build(ctx, job); err != nil {
+			return nil, err
+		}
+		if b.SHA256, err = writeChecksum(b.MSI); err != nil {
+			return nil, err
+		}
+		p.logf("built %s with %s (%s), sha256 %s", b.MSI, toolset.Name(), since(start), b.SHA256)
+	}
+	return builds, nil
+}
+
+func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }
