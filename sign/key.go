@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sassoftware/relic/v7/lib/certloader"
@@ -47,8 +48,11 @@ func (p PFXFile) Load(context.Context) (crypto.Signer, []*x509.Certificate, erro
 		// The library's message is fine, but say which file and what to fix.
 		return nil, nil, fmt.Errorf("decode PFX %s: wrong password (check the password variable, GOMSI_SIGN_PASSWORD)", p.Path)
 	}
+	if err != nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")) {
+		return nil, nil, fmt.Errorf("decode PFX %s: this is a PEM file, not PKCS#12: pass it as a PEM key or certificate (GOMSI_SIGN_KEY, GOMSI_SIGN_CERT)", p.Path)
+	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("decode PFX %s: %w", p.Path, err)
+		return nil, nil, fmt.Errorf("decode PFX %s: not a valid PKCS#12 file: %w", p.Path, err)
 	}
 	signer, ok := key.(crypto.Signer)
 	if !ok {
@@ -108,7 +112,7 @@ type KeyPair struct {
 // Load returns the wrapped key and chain.
 func (k KeyPair) Load(context.Context) (crypto.Signer, []*x509.Certificate, error) {
 	if k.Signer == nil {
-		return nil, nil, errors.New("load key: KeyPair has no Signer")
+		return nil, nil, errors.New("KeyPair has no Signer")
 	}
 	return k.Signer, k.Chain, nil
 }
@@ -126,7 +130,12 @@ func identity(key crypto.Signer, certs []*x509.Certificate, now time.Time) (*cer
 	certs = slices.DeleteFunc(slices.Clone(certs), func(c *x509.Certificate) bool { return c == nil })
 	i := slices.IndexFunc(certs, func(c *x509.Certificate) bool { return x509tools.SameKey(key, c.PublicKey) })
 	if i < 0 {
-		return nil, errors.New("no certificate matches the private key: supply the key's own certificate")
+		var names []string
+		for _, c := range certs {
+			names = append(names, fmt.Sprintf("%q", c.Subject))
+		}
+		return nil, fmt.Errorf("no certificate matches the private key (got %d: %s): supply the key's own certificate",
+			len(certs), strings.Join(names, ", "))
 	}
 	leaf := certs[i]
 	chain := append([]*x509.Certificate{leaf}, slices.Delete(certs, i, i+1)...)
