@@ -87,7 +87,6 @@ func (p *Publisher) sync(ctx context.Context, rel *github.RepositoryRelease, exi
 		return res, err
 	}
 	change, what := p.releaseChange(rel, name, body)
-	verb := map[bool]string{true: "would ", false: ""}[p.cfg.DryRun]
 	for _, s := range steps {
 		f := s.f
 		switch s.act {
@@ -100,7 +99,7 @@ func (p *Publisher) sync(ctx context.Context, rel *github.RepositoryRelease, exi
 			if s.act == redo {
 				why = "an earlier upload did not complete"
 			}
-			p.logf("%sdelete asset %s (%s)", verb, f.name, why)
+			p.logf("%s asset %s (%s)", p.verb("delete"), f.name, why)
 			if !p.cfg.DryRun {
 				if err := p.deleteAsset(ctx, s.old); err != nil {
 					return res, fmt.Errorf("publish: %w", err)
@@ -110,7 +109,7 @@ func (p *Publisher) sync(ctx context.Context, rel *github.RepositoryRelease, exi
 				res.Replaced = append(res.Replaced, f.name)
 			}
 		}
-		p.logf("%supload %s (%d bytes, sha256 %s)", verb, f.name, f.size, f.sha256)
+		p.logf("%s %s (%d bytes, sha256 %s)", p.verb("upload"), f.name, f.size, f.sha256)
 		if !p.cfg.DryRun {
 			if err := p.put(ctx, rel.GetID(), f); err != nil {
 				return res, err
@@ -119,7 +118,7 @@ func (p *Publisher) sync(ctx context.Context, rel *github.RepositoryRelease, exi
 		res.Uploaded = append(res.Uploaded, f.name)
 	}
 	if change != nil {
-		p.logf("%supdate release %s: %s", verb, rel.GetTagName(), what)
+		p.logf("%s release %s: %s", p.verb("update"), rel.GetTagName(), what)
 		res.Updated = true
 		if !p.cfg.DryRun {
 			if rel, err = p.editRelease(ctx, rel.GetID(), change); err != nil {
@@ -168,6 +167,14 @@ func (p *Publisher) put(ctx context.Context, releaseID int64, f file) error {
 		return wrapPublish(err)
 	}
 	return wrapPublish(err)
+}
+
+// verb is "would delete" in a dry run and "deleting" otherwise.
+func (p *Publisher) verb(v string) string {
+	if p.cfg.DryRun {
+		return "would " + v
+	}
+	return strings.TrimSuffix(v, "e") + "ing"
 }
 
 func wrapPublish(err error) error {

@@ -1,0 +1,470 @@
+package ghfake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) record(host string, r *http.Request, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if status == 0 {
+		status = http.StatusOK
+	}
+	s.requests = append(s.requests, Request{Host: host, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status})
+}
+
+func (s *Server) serveAPI(rw http.ResponseWriter, r *http.Request) {
+	host, rest := "api", ""
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/api/v3/"):
+		rest = strings.TrimPrefix(r.URL.Path, "/api/v3/")
+	case strings.HasPrefix(r.URL.Path, "/api/uploads/"):
+		host, rest = "uploads", strings.TrimPrefix(r.URL.Path, "/api/uploads/")
+	}
+	w := &statusWriter{ResponseWriter: rw}
+	defer func() { s.record(host, r, w.status) }()
+
+	// An upload's bytes are read before anything else, as GitHub's upload
+	// host does; digesting them needs no lock.
+	var body []byte
+	var readErr error
+	if host == "uploads" && r.Method == http.MethodPost {
+		body, readErr = s.readUpload(r)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.Now()
+	if !now.Before(s.reset) {
+		s.used, s.reset = 0, now.Add(s.opts.Window)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+	h.Set("X-GitHub-Request-Id", fmt.Sprintf("FAKE:%04X", len(s.requests)))
+	h.Set("X-RateLimit-Limit", strconv.Itoa(s.opts.Quota))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.reset.Unix(), 10))
+	if s.used >= s.opts.Quota {
+		f := PrimaryRateLimit("", "", s.reset)
+		for k, v := range f.Header {
+			h.Set(k, v)
+		}
+		w.WriteHeader(f.Status)
+		io.WriteString(w, f.Body)
+		return
+	}
+	s.used++
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(s.opts.Quota-s.used))
+	h.Set("X-RateLimit-Used", strconv.Itoa(s.used))
+	h.Set("X-RateLimit-Resource", "core")
+
+	if rest == "" {
+		writeJSON(w, http.StatusNotFound, notFound(""))
+		return
+	}
+	if !s.authorized(r.Header.Get("Authorization")) {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"})
+		return
+	}
+	if f := s.takeFault(r.Method, r.URL.Path); f != nil {
+		if host == "uploads" && readErr == nil && f.Effect != "" {
+			s.storeUpload(r, body, f.Effect)
+		}
+		for k, v := range f.Header {
+			h.Set(k, v)
+		}
+		w.WriteHeader(f.Status)
+		io.WriteString(w, f.Body)
+		return
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) < 4 || parts[0] != "repos" || !strings.EqualFold(parts[1], s.opts.Owner) ||
+		!strings.EqualFold(parts[2], s.opts.Repo) || parts[3] != "releases" {
+		writeJSON(w, http.StatusNotFound, notFound("https://docs.github.com/rest"))
+		return
+	}
+	base := "http://" + r.Host
+	p := parts[4:]
+	switch {
+	case host == "uploads" && r.Method == http.MethodPost && len(p) == 2 && p[1] == "assets":
+		s.upload(w, r, p[0], body, readErr, base)
+	case host == "uploads":
+		writeJSON(w, http.StatusNotFound, notFound(""))
+	case len(p) == 0 && r.Method == http.MethodGet:
+		s.listReleases(w, r, base)
+	case len(p) == 0 && r.Method == http.MethodPost:
+		s.createRelease(w, r, base)
+	case len(p) == 2 && p[0] == "tags" && r.Method == http.MethodGet:
+		s.releaseByTag(w, p[1], base)
+	case len(p) == 1 && r.Method == http.MethodPatch:
+		s.editRelease(w, r, p[0], base)
+	case len(p) == 2 && p[1] == "assets" && r.Method == http.MethodGet:
+		s.listAssets(w, r, p[0], base)
+	case len(p) == 2 && p[0] == "assets" && r.Method == http.MethodGet:
+		s.getAsset(w, r, p[1], base)
+	case len(p) == 2 && p[0] == "assets" && r.Method == http.MethodDelete:
+		s.deleteAsset(w, p[1])
+	default:
+		writeJSON(w, http.StatusNotFound, notFound("https://docs.github.com/rest"))
+	}
+}
+
+func (s *Server) readUpload(r *http.Request) ([]byte, error) {
+	if s.opts.DiscardBodies {
+		h := sha256.New()
+		n, err := io.Copy(h, r.Body)
+		// Keep the size and digest; the fake bytes are never served.
+		return []byte(fmt.Sprintf("%d:%s", n, hex.EncodeToString(h.Sum(nil)))), err
+	}
+	return io.ReadAll(r.Body)
+}
+
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, relID string, body []byte, readErr error, base string) {
+	name := r.URL.Query().Get("name")
+	switch {
+	case readErr != nil:
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Problems parsing request body"})
+		return
+	case r.ContentLength < 0:
+		s.problem("upload of %q without Content-Length (GitHub rejects chunked uploads)", name)
+		writeJSON(w, http.StatusLengthRequired, map[string]any{"message": "Content-Length required"})
+		return
+	case r.Header.Get("Content-Type") == "":
+		s.problem("upload of %q without Content-Type", name)
+		writeJSON(w, http.StatusUnsupportedMediaType, map[string]any{"message": "Content-Type required"})
+		return
+	case name == "":
+		writeJSON(w, http.StatusUnprocessableEntity, validation("ReleaseAsset", "name", "missing_field", ""))
+		return
+	}
+	rel := s.releaseByID(atoi(relID))
+	if rel == nil {
+		writeJSON(w, http.StatusNotFound, notFound(""))
+		return
+	}
+	for _, a := range rel.Assets {
+		if a.Name == name {
+			writeJSON(w, http.StatusUnprocessableEntity, validation("ReleaseAsset", "name", "already_exists",
+				"https://docs.github.com/rest/releases/assets#upload-a-release-asset"))
+			return
+		}
+	}
+	a := s.storeUpload(r, body, "landed")
+	writeJSON(w, http.StatusCreated, s.assetJSON(a, rel, base))
+}
+
+// storeUpload adds the uploaded asset to its release; the caller holds s.mu.
+func (s *Server) storeUpload(r *http.Request, body []byte, effect string) *asset {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/uploads/"), "/")
+	rel := s.releaseByID(atoi(parts[len(parts)-2]))
+	if rel == nil {
+		return nil
+	}
+	state := "uploaded"
+	if effect == "starter" {
+		state = "starter"
+	}
+	a := s.newAsset(r.URL.Query().Get("name"), r.Header.Get("Content-Type"), state, body)
+	if s.opts.DiscardBodies {
+		var n int
+		var sum string
+		fmt.Sscanf(string(body), "%d:%s", &n, &sum)
+		a.Size, a.Digest = n, "sha256:"+sum
+	}
+	rel.Assets = append(rel.Assets, a)
+	return a
+}
+
+func (s *Server) listReleases(w http.ResponseWriter, r *http.Request, base string) {
+	// Newest first, drafts included (the caller is authenticated).
+	var all []any
+	for i := len(s.releases) - 1; i >= 0; i-- {
+		all = append(all, s.releaseJSON(s.releases[i], base))
+	}
+	s.writePage(w, r, all)
+}
+
+func (s *Server) releaseByTag(w http.ResponseWriter, tag, base string) {
+	tag, _ = url.PathUnescape(tag)
+	for _, rel := range s.releases {
+		// Drafts have no tag yet: GitHub does not find them by tag.
+		if rel.Tag == tag && !rel.Draft {
+			writeJSON(w, http.StatusOK, s.releaseJSON(rel, base))
+			return
+		}
+	}
+	writeJSON(w, http.StatusNotFound, notFound("https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name"))
+}
+
+func (s *Server) createRelease(w http.ResponseWriter, r *http.Request, base string) {
+	var in struct {
+		TagName    string  `json:"tag_name"`
+		Name       *string `json:"name"`
+		Body       *string `json:"body"`
+		Draft      bool    `json:"draft"`
+		Prerelease bool    `json:"prerelease"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Problems parsing JSON"})
+		return
+	}
+	if in.TagName == "" {
+		writeJSON(w, http.StatusUnprocessableEntity, validation("Release", "tag_name", "missing_field", ""))
+		return
+	}
+	for _, rel := range s.releases {
+		if rel.Tag == in.TagName && !rel.Draft {
+			writeJSON(w, http.StatusUnprocessableEntity, validation("Release", "tag_name", "already_exists",
+				"https://docs.github.com/rest/releases/releases#create-a-release"))
+			return
+		}
+	}
+	rel := s.addRelease(in.TagName, deref(in.Name, in.TagName), deref(in.Body, ""), in.Draft, in.Prerelease)
+	writeJSON(w, http.StatusCreated, s.releaseJSON(rel, base))
+}
+
+func (s *Server) editRelease(w http.ResponseWriter, r *http.Request, id, base string) {
+	rel := s.releaseByID(atoi(id))
+	if rel == nil {
+		writeJSON(w, http.StatusNotFound, notFound(""))
+		return
+	}
+	var in struct {
+		Name       *string `json:"name"`
+		Body       *string `json:"body"`
+		Draft      *bool   `json:"draft"`
+		Prerelease *bool   `json:"prerelease"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Problems parsing JSON"})
+		return
+	}
+	rel.Name = deref(in.Name, rel.Name)
+	rel.Body = deref(in.Body, rel.Body)
+	rel.Prerelease = deref(in.Prerelease, rel.Prerelease)
+	if in.Draft != nil && rel.Draft && !*in.Draft {
+		rel.Published = s.opts.Now().UTC().Truncate(time.Second)
+	}
+	rel.Draft = deref(in.Draft, rel.Draft)
+	writeJSON(w, http.StatusOK, s.releaseJSON(rel, base))
+}
+
+func (s *Server) listAssets(w http.ResponseWriter, r *http.Request, id, base string) {
+	rel := s.releaseByID(atoi(id))
+	if rel == nil {
+		writeJSON(w, http.StatusNotFound, notFound(""))
+		return
+	}
+	var all []any
+	for _, a := range rel.Assets {
+		all = append(all, s.assetJSON(a, rel, base))
+	}
+	s.writePage(w, r, all)
+}
+
+func (s *Server) findAsset(id string) (*asset, *release) {
+	n := atoi(id)
+	for _, rel := range s.releases {
+		for _, a := range rel.Assets {
+			if a.ID == n {
+				return a, rel
+			}
+		}
+	}
+	return nil, nil
+}
+
+// getAsset answers with the metadata, or with the bytes by redirecting to
+// the storage host when asked for application/octet-stream.
+func (s *Server) getAsset(w http.ResponseWriter, r *http.Request, id, base string) {
+	a, rel := s.findAsset(id)
+	if a == nil {
+		writeJSON(w, http.StatusNotFound, notFound(""))
+		return
+	}
+	if r.Header.Get("Accept") == "application/octet-stream" {
+		loc := fmt.Sprintf("%s/github-production-release-asset/%d/%s?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=fake",
+			s.storage.URL, a.ID, url.PathEscape(a.Name))
+		w.Header().Set("Location", loc)
+		w.Header().Del("Content-Type")
+		w.WriteHeader(http.StatusFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.assetJSON(a, rel, base))
+}
+
+func (s *Server) deleteAsset(w http.ResponseWriter, id string) {
+	a, rel := s.findAsset(id)
+	if a == nil {
+		writeJSON(w, http.StatusNotFound, notFound(""))
+		return
+	}
+	for i, x := range rel.Assets {
+		if x == a {
+			rel.Assets = append(rel.Assets[:i], rel.Assets[i+1:]...)
+			break
+		}
+	}
+	w.Header().Del("Content-Type")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// serveStorage stands in for the object store downloads are redirected to.
+// It refuses an Authorization header, as S3 does for a presigned URL.
+func (s *Server) serveStorage(rw http.ResponseWriter, r *http.Request) {
+	w := &statusWriter{ResponseWriter: rw}
+	defer func() { s.record("storage", r, w.status) }()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.Header.Get("Authorization") != "" {
+		s.problem("Authorization header sent to the storage host (%s)", r.URL.Path)
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>")
+		return
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) != 3 || r.URL.Query().Get("X-Amz-Signature") == "" {
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	a, _ := s.findAsset(parts[1])
+	if a == nil || a.State != "uploaded" || (s.opts.DiscardBodies && a.Size > 0) {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.Data)))
+	w.Write(a.Data)
+}
+
+// writePage serves items with per_page/page and a Link header like GitHub's.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, items []any) {
+	q := r.URL.Query()
+	per := 30
+	if v, err := strconv.Atoi(q.Get("per_page")); err == nil && v > 0 {
+		per = v
+	}
+	per = min(per, s.opts.PageCap)
+	page := 1
+	if v, err := strconv.Atoi(q.Get("page")); err == nil && v > 0 {
+		page = v
+	}
+	last := max(1, (len(items)+per-1)/per)
+	link := func(p int, rel string) string {
+		u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: fmt.Sprintf("per_page=%d&page=%d", per, p)}
+		return fmt.Sprintf("<%s>; rel=%q", u.String(), rel)
+	}
+	var links []string
+	if page < last {
+		links = append(links, link(page+1, "next"), link(last, "last"))
+	}
+	if page > 1 {
+		links = append(links, link(1, "first"), link(page-1, "prev"))
+	}
+	if len(links) > 0 {
+		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	lo, hi := min((page-1)*per, len(items)), min(page*per, len(items))
+	out := items[lo:hi]
+	if out == nil {
+		out = []any{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) releaseJSON(r *release, base string) map[string]any {
+	api := fmt.Sprintf("%s/api/v3/repos/%s/%s/releases/%d", base, s.opts.Owner, s.opts.Repo, r.ID)
+	html := fmt.Sprintf("%s/%s/%s/releases/tag/%s", base, s.opts.Owner, s.opts.Repo, r.Tag)
+	var published any
+	if r.Draft {
+		html = fmt.Sprintf("%s/%s/%s/releases/tag/untagged-%x", base, s.opts.Owner, s.opts.Repo, r.ID)
+	} else {
+		published = r.Published.Format(time.RFC3339)
+	}
+	assets := []any{}
+	for _, a := range r.Assets {
+		assets = append(assets, s.assetJSON(a, r, base))
+	}
+	return map[string]any{
+		"url": api, "assets_url": api + "/assets", "html_url": html, "id": r.ID,
+		"upload_url":  fmt.Sprintf("%s/api/uploads/repos/%s/%s/releases/%d/assets{?name,label}", base, s.opts.Owner, s.opts.Repo, r.ID),
+		"tarball_url": fmt.Sprintf("%s/api/v3/repos/%s/%s/tarball/%s", base, s.opts.Owner, s.opts.Repo, r.Tag),
+		"zipball_url": fmt.Sprintf("%s/api/v3/repos/%s/%s/zipball/%s", base, s.opts.Owner, s.opts.Repo, r.Tag),
+		"author":      map[string]any{"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
+		"node_id":     fmt.Sprintf("RE_kwDOFake%d", r.ID), "tag_name": r.Tag, "target_commitish": "main",
+		"name": r.Name, "draft": r.Draft, "prerelease": r.Prerelease,
+		"created_at": r.Created.Format(time.RFC3339), "published_at": published,
+		"assets": assets, "body": r.Body,
+	}
+}
+
+func (s *Server) assetJSON(a *asset, r *release, base string) map[string]any {
+	m := map[string]any{
+		"url":          fmt.Sprintf("%s/api/v3/repos/%s/%s/releases/assets/%d", base, s.opts.Owner, s.opts.Repo, a.ID),
+		"id":           a.ID,
+		"node_id":      fmt.Sprintf("RA_kwDOFake%d", a.ID),
+		"name":         a.Name,
+		"label":        nil,
+		"uploader":     map[string]any{"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
+		"content_type": a.ContentType, "state": a.State, "size": a.Size, "download_count": 0,
+		"created_at": a.Created.Format(time.RFC3339), "updated_at": a.Created.Format(time.RFC3339),
+		"browser_download_url": fmt.Sprintf("%s/%s/%s/releases/download/%s/%s", base, s.opts.Owner, s.opts.Repo, r.Tag, url.PathEscape(a.Name)),
+	}
+	if !s.opts.NoDigests {
+		m["digest"] = a.Digest
+	}
+	return m
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func notFound(doc string) map[string]any {
+	return map[string]any{"message": "Not Found", "documentation_url": doc, "status": "404"}
+}
+
+func validation(resource, field, code, doc string) map[string]any {
+	return map[string]any{
+		"message":           "Validation Failed",
+		"errors":            []any{map[string]any{"resource": resource, "code": code, "field": field}},
+		"documentation_url": doc, "status": "422",
+	}
+}
+
+func atoi(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
