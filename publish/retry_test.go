@@ -155,7 +155,6 @@ func TestStarterAssetIsRedone(t *testing.T) {
 		t.Errorf("asset after a starter leftover: state %s", a.State)
 	}
 
-
 	// A later run finds a starter left by a run that died mid-upload.
 	g := newFixture(t, ghfake.Options{})
 	id := g.srv.AddRelease("v1.26.8", "Go 1.26.8 for Windows (MSI)", false)
