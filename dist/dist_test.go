@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/testtool"
 )
 
 // zipFile describes one member of a test zip.
@@ -156,6 +158,18 @@ func TestOpenDir(t *testing.T) {
 	if _, err := Open(parent, Options{}); err == nil || !strings.Contains(err.Error(), "no VERSION file") {
 		t.Errorf("folder with go/ and more: %v", err)
 	}
+	os.WriteFile(filepath.Join(root, "bin", "go.exe"), testtool.MinimalPE(0x8664), 0o644)
+	if d, err := Open(root, Options{}); err != nil || d.Arch != "amd64" {
+		t.Errorf("arch from go.exe: %+v, %v", d, err)
+	}
+	if _, err := Open(root, Options{Arch: "arm64"}); err == nil || !strings.Contains(err.Error(), "its go.exe is for windows/amd64 but arch arm64 was asked for: set GOMSI_ARCH=amd64") {
+		t.Errorf("arch mismatch: %v", err)
+	}
+	os.WriteFile(filepath.Join(root, "bin", "go.exe"), []byte("#!/bin/sh"), 0o644)
+	if _, err := Open(root, Options{}); err == nil || !strings.Contains(err.Error(), "must be a Windows executable") {
+		t.Errorf("go.exe not a PE: %v", err)
+	}
+	os.Remove(filepath.Join(root, "bin", "go.exe"))
 	os.Symlink("/etc/passwd", filepath.Join(root, "bin", "link"))
 	if _, err := Open(root, Options{}); err == nil || !strings.Contains(err.Error(), `"bin/link" is a symbolic link`) {
 		t.Errorf("symlink in a tree: %v", err)

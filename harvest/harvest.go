@@ -33,13 +33,17 @@ type Dir struct {
 	Components []*Component
 }
 
-// Component holds one file, or nothing for an empty folder (created with
-// CreateFolder so that it is installed too).
+// Component holds one file, or nothing for a folder that has no file of its
+// own (its component creates it and removes it on uninstall).
 type Component struct {
 	ID   string
 	GUID string // uppercase, no braces
 	Dir  *Dir
 	File *File // nil for an empty folder
+	// RemoveFolder is set on the first component of each folder: it creates
+	// the folder and removes it on uninstall (with this id), so that no empty
+	// folder stays behind. Empty for the other components.
+	RemoveFolder string
 }
 
 // File is a file of the tree.
@@ -127,8 +131,7 @@ func Harvest(fsys fs.FS, opts Options) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Empty folders get a component of their own, or they would not be installed.
-	if err := h.addEmptyFolders(root); err != nil {
+	if err := h.addFolderComponents(root); err != nil {
 		return nil, err
 	}
 	return &h.tree, nil
@@ -165,14 +168,23 @@ func (h *harvester) addComponent(dir *Dir, p string, f *File) error {
 	return nil
 }
 
-func (h *harvester) addEmptyFolders(d *Dir) error {
-	if len(d.Dirs) == 0 && len(d.Components) == 0 && d.Path != "." {
+// addFolderComponents gives every folder without a file a component of its
+// own, so that empty folders are installed, and makes each folder's first
+// component remove it on uninstall: Windows Installer removes the folders of
+// uninstalled components, but not the folders above them that hold none.
+func (h *harvester) addFolderComponents(d *Dir) error {
+	if len(d.Components) == 0 {
 		if err := h.addComponent(d, d.Path+"/", nil); err != nil {
 			return err
 		}
 	}
+	id, err := h.id("rmf", d.Path+"/")
+	if err != nil {
+		return err
+	}
+	d.Components[0].RemoveFolder = id
 	for _, sub := range d.Dirs {
-		if err := h.addEmptyFolders(sub); err != nil {
+		if err := h.addFolderComponents(sub); err != nil {
 			return err
 		}
 	}

@@ -44,7 +44,7 @@ func TestHarvest(t *testing.T) {
 		}
 		got = append(got, c.File.Source)
 	}
-	want := "VERSION bin/go.exe bin/gofmt.exe misc/wasm/x.js src/fmt/print.go src/fmt/print_test.go pkg/include/"
+	want := "VERSION bin/go.exe bin/gofmt.exe misc/wasm/x.js src/fmt/print.go src/fmt/print_test.go misc/ pkg/ pkg/include/ src/"
 	if strings.Join(got, " ") != want {
 		t.Errorf("components:\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
@@ -117,8 +117,36 @@ func TestHarvestLongPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range tree.Components {
+		if c.File == nil {
+			continue
+		}
 		if !wixID.MatchString(c.ID) || !wixID.MatchString(c.File.ID) || !wixID.MatchString(c.Dir.ID) {
 			t.Errorf("ids for a long path are not WiX identifiers: %s %s %s", c.ID, c.File.ID, c.Dir.ID)
 		}
+	}
+}
+
+func TestHarvestRemovesEveryFolder(t *testing.T) {
+	tree, err := Harvest(testFS(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := map[string]int{}
+	for _, c := range tree.Components {
+		if c.RemoveFolder != "" {
+			removed[c.Dir.Path]++
+			if !wixID.MatchString(c.RemoveFolder) {
+				t.Errorf("RemoveFolder id %q", c.RemoveFolder)
+			}
+		}
+	}
+	want := []string{".", "bin", "misc", "misc/wasm", "pkg", "pkg/include", "src", "src/fmt"}
+	for _, p := range want {
+		if removed[p] != 1 {
+			t.Errorf("folder %s removed by %d components, want 1", p, removed[p])
+		}
+	}
+	if len(removed) != len(want) {
+		t.Errorf("removed folders %v, want %v", removed, want)
 	}
 }

@@ -84,3 +84,16 @@ func lastSlash(s string) int {
 	}
 	return -1
 }
+
+// MinimalPE returns the smallest file debug/pe reads as a Windows executable
+// for machine (0x8664 amd64, 0x14c 386, 0xaa64 arm64): enough for code that
+// only looks at the header.
+func MinimalPE(machine uint16) []byte {
+	b := make([]byte, 512) // debug/pe reads past the headers
+	copy(b, "MZ")
+	b[0x3c] = 0x40 // e_lfanew: the PE header follows the DOS header
+	copy(b[0x40:], "PE\x00\x00")
+	b[0x44] = byte(machine)
+	b[0x45] = byte(machine >> 8)
+	return b
+}

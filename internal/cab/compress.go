@@ -1,0 +1,111 @@
+package cab
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/klauspost/compress/flate"
+)
+
+const (
+	blockSize = 32768 // uncompressed bytes per CFDATA; only a folder's last block is shorter
+	// cfdataOverhead is the most a CFDATA adds to its uncompressed bytes:
+	// its 8-byte header, "CK" and a stored deflate block header.
+	cfdataOverhead = 8 + 2 + 5
+)
+
+// outcome says how a block was encoded, for the statistics in Cabinet.
+type outcome uint8
+
+const (
+	compressed outcome = iota
+	repaired           // compressed, with a single-symbol distance code completed
+	stored             // deflate stored block: incompressible or not provably safe
+)
+
+// encoder turns one block into a CFDATA record. Each worker owns one.
+type encoder struct {
+	fw    *flate.Writer
+	buf   bytes.Buffer
+	guard *guard
+	// history feeds the previous block to the compressor as its dictionary;
+	// MSZIP inflaters keep the last 32 KiB window across CFDATA blocks.
+	history bool
+}
+
+func newEncoder(level int, history bool) (*encoder, error) {
+	fw, err := flate.NewWriter(nil, level)
+	if err != nil {
+		return nil, fmt.Errorf("create compressor: %w", err)
+	}
+	return &encoder{fw: fw, guard: newGuard(), history: history}, nil
+}
+
+// encode appends to dst the CFDATA record (header, "CK", one complete
+// deflate stream) for data, which follows prev in its folder.
+func (e *encoder) encode(dst, data, prev []byte) ([]byte, outcome, error) {
+	if len(data) == 0 || len(data) > blockSize {
+		return dst, 0, fmt.Errorf("encode block: %d bytes", len(data))
+	}
+	if !e.history {
+		prev = nil
+	}
+	e.buf.Reset()
+	e.fw.ResetDict(&e.buf, prev)
+	if _, err := e.fw.Write(data); err != nil {
+		return dst, 0, fmt.Errorf("compress block: %w", err)
+	}
+	if err := e.fw.Close(); err != nil {
+		return dst, 0, fmt.Errorf("compress block: %w", err)
+	}
+	how := stored
+	payload := e.buf.Bytes()
+	if len(payload) < len(data)+5 {
+		checked, err := e.guard.check(payload)
+		switch {
+		case err == nil && len(checked) < len(data)+5:
+			payload, how = checked, compressed
+			if e.guard.repairs > 0 {
+				how = repaired
+			}
+		case err != nil && !errors.Is(err, errIncomplete):
+			// The compressor produced a stream the guard cannot parse: a
+			// bug somewhere, never something to ship.
+			return dst, 0, fmt.Errorf("check compressed block: %w", err)
+		}
+	}
+	start := len(dst)
+	dst = append(dst, make([]byte, 8)...)
+	dst = append(dst, 'C', 'K')
+	if how == stored {
+		n := uint16(len(data))
+		dst = append(dst, 1, byte(n), byte(n>>8), byte(^n), byte(^n>>8))
+		dst = append(dst, data...)
+	} else {
+		dst = append(dst, payload...)
+	}
+	rec := dst[start:]
+	binary.LittleEndian.PutUint16(rec[4:], uint16(len(rec)-8))
+	binary.LittleEndian.PutUint16(rec[6:], uint16(len(data)))
+	binary.LittleEndian.PutUint32(rec[0:], checksum(rec[4:8], checksum(rec[8:], 0)))
+	return dst, how, nil
+}
+
+// checksum is the MS-CAB CFDATA checksum: the XOR of the little-endian
+// 32-bit words of p, with a 1-3 byte tail folded in most significant byte
+// first, as gcab and cabinet.dll compute it. The CFDATA checksum covers the
+// data, then the cbData and cbUncomp fields seeded with that.
+func checksum(p []byte, seed uint32) uint32 {
+	c := seed
+	n := len(p) &^ 3
+	for i := 0; i < n; i += 4 {
+		c ^= binary.LittleEndian.Uint32(p[i:])
+	}
+	var t uint32
+	for _, b := range p[n:] {
+		t = t<<8 | uint32(b)
+	}
+	return c ^ t
+}

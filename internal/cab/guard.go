@@ -1,0 +1,234 @@
+package cab
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The guard exists because compress/flate (and klauspost's fork) write a
+// dynamic block whose distance code has a single symbol of length one when
+// the block has no back-reference, or only references whose distances share
+// one code (common with the history dictionary: a block repeating the
+// previous one refers back exactly 32768 bytes, distance symbol 29). RFC
+// 1951 tolerates that incomplete code and zlib accepts it, but libmspack
+// (cabextract) rejects the block, and Windows inflaters have rejected such
+// codes elsewhere.
+//
+// The guard walks every block of the compressor's output and checks that
+// each Huffman code is complete. A distance code with at most one symbol X
+// is repaired: the block is re-sent with distance lengths {X:1, Y:1} (Y a
+// neighbour of X), a complete code, each distance symbol re-encoded with
+// its new one-bit code and every other bit copied. The header is rebuilt
+// with a code-length code of its own (see header.go). Any other defect is
+// reported and the caller stores the block uncompressed.
+
+// errIncomplete marks output a strict inflater would refuse and the guard
+// cannot repair.
+var errIncomplete = errors.New("incomplete huffman code")
+
+// Extra bits of length symbols 257..285 and distance symbols 0..29.
+var (
+	lengthExtra = [29]uint8{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
+	distExtra   = [30]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
+)
+
+// guard holds decoding tables reused across blocks; each worker owns one.
+type guard struct {
+	cl, lit, dist       huffman
+	fixedLit, fixedDist huffman
+	lengths             [maxLit + maxDist]uint8
+	repairs             int        // blocks repaired by the last check
+	w                   *bitWriter // non-nil while rewriting
+	newDist             [maxDist]uint32
+	rewrites            bool // re-encoding the distance codes of a block
+}
+
+func newGuard() *guard {
+	g := &guard{}
+	var l [288]uint8
+	for i := range l {
+		switch {
+		case i < 144:
+			l[i] = 8
+		case i < 256:
+			l[i] = 9
+		case i < 280:
+			l[i] = 7
+		default:
+			l[i] = 8
+		}
+	}
+	var d [30]uint8
+	for i := range d {
+		d[i] = 5
+	}
+	if g.fixedLit.init(l[:]) != nil || g.fixedDist.init(d[:]) != nil {
+		panic("cab: fixed huffman codes")
+	}
+	return g
+}
+
+// check returns data if every block is acceptable to a strict inflater, a
+// repaired copy if the only defects are distance codes with fewer than two
+// symbols, or an error (wrapping errIncomplete for defects it cannot
+// repair).
+func (g *guard) check(data []byte) ([]byte, error) {
+	g.repairs, g.w = 0, nil
+	if err := g.walk(data); err != nil {
+		return nil, err
+	}
+	if g.repairs == 0 {
+		return data, nil
+	}
+	g.w = &bitWriter{out: make([]byte, 0, len(data)+8)}
+	defer func() { g.w = nil }()
+	if err := g.walk(data); err != nil {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	g.w.alignByte()
+	return g.w.out, nil
+}
+
+// walk parses every block of data; while rewriting it also writes the
+// repaired stream to g.w.
+func (g *guard) walk(data []byte) error {
+	r := bitReader{b: data}
+	for final := false; !final; {
+		start := r.pos
+		final = r.read(1) == 1
+		var err error
+		switch typ := r.read(2); typ {
+		case 0:
+			err = g.stored(&r, start)
+		case 1:
+			err = g.codes(&r, &g.fixedLit, &g.fixedDist, start)
+		case 2:
+			err = g.dynamic(&r, start, final)
+		default:
+			err = errors.New("reserved block type 3")
+		}
+		if err == nil && r.overrun() {
+			err = errors.New("stream ends inside a block")
+		}
+		if err != nil {
+			return fmt.Errorf("deflate block at bit %d: %w", start, err)
+		}
+	}
+	// gcab insists the stream fills its CFDATA exactly.
+	if (r.pos+7)/8 != len(data) {
+		return fmt.Errorf("deflate stream: %d bytes after the final block", len(data)-(r.pos+7)/8)
+	}
+	return nil
+}
+
+func (g *guard) stored(r *bitReader, start int) error {
+	r.alignByte()
+	from := r.pos
+	n, nn := r.read(16), r.read(16)
+	if n != ^nn&0xffff {
+		return errors.New("stored block length check fails")
+	}
+	r.pos += int(n) * 8
+	if g.w != nil {
+		g.w.copyBits(r.b, start, start+3)
+		g.w.alignByte()
+		g.w.copyBits(r.b, from, r.pos)
+	}
+	return nil
+}
+
+func (g *guard) dynamic(r *bitReader, start int, final bool) error {
+	hlit, hdist, err := readLengths(r, &g.cl, g.lengths[:])
+	if err != nil {
+		return err
+	}
+	lit, dist := g.lengths[:hlit], g.lengths[hlit:hlit+hdist]
+	if err := g.lit.init(lit); err != nil {
+		return fmt.Errorf("literal/length code: %w", err)
+	}
+	if err := g.dist.init(dist); err != nil {
+		return fmt.Errorf("distance code: %w", err)
+	}
+	if !g.lit.complete {
+		return fmt.Errorf("literal/length code: %w", errIncomplete)
+	}
+	if g.dist.complete {
+		return g.codes(r, &g.lit, &g.dist, start)
+	}
+	if g.dist.used > 1 {
+		return fmt.Errorf("distance code: %w", errIncomplete)
+	}
+	g.repairs++
+	if g.w == nil {
+		return g.codes(r, &g.lit, &g.dist, -1)
+	}
+	// Rewrite: a complete two-symbol distance code around the used symbol.
+	x := 0
+	for sym, l := range dist {
+		if l != 0 {
+			x = sym
+		}
+	}
+	y := x + 1
+	if x == maxDist-1 {
+		y = x - 1
+	}
+	var newLens [maxDist]uint8
+	newLens[x], newLens[y] = 1, 1
+	dlens := newLens[:max(x, y)+1]
+	writeDynamicHeader(g.w, final, lit, dlens)
+	g.newDist = [maxDist]uint32{}
+	g.newDist[max(x, y)] = 1 // canonical: the smaller symbol gets "0"
+	g.rewrites = true
+	defer func() { g.rewrites = false }()
+	return g.codes(r, &g.lit, &g.dist, -1)
+}
+
+// codes skips the compressed symbols of a block up to end-of-block, proving
+// that each decodes and finding where the next block starts. While
+// rewriting it copies the block from bit start, or, for a repaired block
+// (g.rewrites), copies everything but the distance codes, which it
+// re-encodes.
+func (g *guard) codes(r *bitReader, lit, dist *huffman, start int) error {
+	from := r.pos
+	for {
+		sym, err := lit.decode(r)
+		if err != nil {
+			return fmt.Errorf("literal/length: %w", err)
+		}
+		if sym < 256 {
+			continue
+		}
+		if sym == 256 {
+			break
+		}
+		if sym > 285 {
+			return fmt.Errorf("invalid length symbol %d", sym)
+		}
+		r.pos += int(lengthExtra[sym-257])
+		at := r.pos
+		d, err := dist.decode(r)
+		if err != nil {
+			return fmt.Errorf("distance: %w", err)
+		}
+		if d >= maxDist {
+			return fmt.Errorf("invalid distance symbol %d", d)
+		}
+		if g.rewrites {
+			g.w.copyBits(r.b, from, at)
+			g.w.write(g.newDist[d], 1)
+			from = r.pos
+		}
+		r.pos += int(distExtra[d])
+		if r.overrun() {
+			return errors.New("stream ends inside a block")
+		}
+	}
+	if g.w != nil {
+		if g.rewrites {
+			start = from
+		}
+		g.w.copyBits(r.b, start, r.pos)
+	}
+	return nil
+}

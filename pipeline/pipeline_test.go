@@ -1,0 +1,213 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/winetest"
+)
+
+// smallTree writes a tiny Go distribution with the shapes that matter:
+// nested folders, an empty folder, names with spaces and XML specials.
+func smallTree(t *testing.T, version string) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "go")
+	files := map[string]string{
+		"VERSION":                      version + "\ntime 2026-08-28T16:20:06Z\n",
+		"bin/go.exe":                   string(testtool.MinimalPE(0x8664)),
+		"bin/gofmt.exe":                "MZ not really gofmt",
+		"src/fmt/print.go":             "package fmt\n",
+		"doc/Tom & Jerry's notes.txt":  "<&>",
+		"lib/time/zoneinfo.zip":        strings.Repeat("zone", 10000),
+		"misc/deeply/nested/a/b/c.txt": "",
+	}
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.MkdirAll(filepath.Join(root, "pkg", "empty"), 0o755)
+	return root
+}
+
+func newTestPipeline(t *testing.T, source string) *Pipeline {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Source = source
+	cfg.Out = filepath.Join(t.TempDir(), "out")
+	cfg.Toolset = "wixl"
+	var log bytes.Buffer
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("pipeline log:\n%s", log.String())
+		}
+	})
+	return &Pipeline{Config: cfg, Log: &log}
+}
+
+func buildMSI(t *testing.T, source string) *Build {
+	t.Helper()
+	testtool.Require(t, "wixl")
+	p := newTestPipeline(t, source)
+	builds, err := p.MSI(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(builds) != 1 {
+		t.Fatalf("built %d MSIs, want 1", len(builds))
+	}
+	b := builds[0]
+	if want := filepath.Join(p.Config.Out, b.Product.MSIName()); b.MSI != want {
+		t.Errorf("MSI at %s, want %s", b.MSI, want)
+	}
+	return b
+}
+
+func TestSmallTreeMSIExtractsByteForByte(t *testing.T) {
+	root := smallTree(t, "go1.26.8")
+	b := buildMSI(t, root)
+	if filepath.Base(b.MSI) != "go1.26.8.windows-amd64.msi" {
+		t.Errorf("MSI named %s", filepath.Base(b.MSI))
+	}
+	assertChecksumFile(t, b)
+	for _, src := range b.Sources {
+		if filepath.Dir(filepath.Dir(src)) != filepath.Join(filepath.Dir(b.MSI), "wxs") {
+			t.Errorf("WiX source %s is not under <out>/wxs", src)
+		}
+	}
+	assertExtractsTo(t, b.MSI, root)
+}
+
+// TestFixtureMSIExtractsByteForByte builds the real go1.26.8 distribution
+// (15,036 files) from its zip, as go run mage.go msi does.
+func TestFixtureMSIExtractsByteForByte(t *testing.T) {
+	zipPath := testtool.Fixture(t, "go1.26.8.windows-amd64.zip")
+	b := buildMSI(t, zipPath)
+	if b.Tree.Files != 15036 {
+		t.Errorf("harvested %d files, want 15036", b.Tree.Files)
+	}
+	assertChecksumFile(t, b)
+	assertExtractsTo(t, b.MSI, b.Dist.Root)
+}
+
+func assertChecksumFile(t *testing.T, b *Build) {
+	t.Helper()
+	data, err := os.ReadFile(b.MSI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	want := hex.EncodeToString(sum[:]) + "  " + filepath.Base(b.MSI) + "\n"
+	if got, _ := os.ReadFile(b.MSI + ".sha256"); string(got) != want {
+		t.Errorf("%s.sha256 = %q, want %q", b.MSI, got, want)
+	}
+}
+
+// assertExtractsTo extracts the MSI's payload with msiextract and compares
+// it with the source tree, file by file and byte by byte.
+func assertExtractsTo(t *testing.T, msi, root string) {
+	t.Helper()
+	msiextract := testtool.Require(t, "msiextract")
+	dir := t.TempDir()
+	if out, err := exec.Command(msiextract, "-C", dir, msi).CombinedOutput(); err != nil {
+		t.Fatalf("msiextract: %v: %s", err, out)
+	}
+	want := treeHashes(t, root)
+	got := treeHashes(t, filepath.Join(dir, "Go"))
+	for name, h := range want {
+		if got[name] != h {
+			t.Errorf("%s: extracted %q, source %q", name, got[name], h)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: extracted but not in the source", name)
+		}
+	}
+	if len(want) == 0 || t.Failed() {
+		t.Fatalf("%d source files, %d extracted", len(want), len(got))
+	}
+}
+
+func treeHashes(t *testing.T, root string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		sum := sha256.Sum256(data)
+		m[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:8])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestInstallAndUninstallUnderWine(t *testing.T) {
+	root := smallTree(t, "go1.26.8")
+	b := buildMSI(t, root)
+	wine := winetest.New(t)
+	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
+		t.Fatalf("install: %v\n%s", err, tail(log))
+	}
+	installDir := wine.Path(`C:\Program Files\Go`)
+	want := treeHashes(t, root)
+	got := treeHashes(t, installDir)
+	if len(got) != len(want) {
+		t.Errorf("installed %d files, want %d", len(got), len(want))
+	}
+	for name, h := range want {
+		if got[name] != h {
+			t.Errorf("installed %s: %q, want %q", name, got[name], h)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(installDir, "pkg", "empty")); err != nil {
+		t.Errorf("empty folder not installed: %v", err)
+	}
+	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+	}
+	if _, err := os.Stat(installDir); err == nil {
+		left := treeHashes(t, installDir)
+		t.Errorf("uninstall left %s with %d files", installDir, len(left))
+	}
+}
+
+func TestFetchErrors(t *testing.T) {
+	p := newTestPipeline(t, "")
+	if _, err := p.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), "set GOMSI_SOURCE") {
+		t.Errorf("no source: %v", err)
+	}
+	p = newTestPipeline(t, smallTree(t, "go1.26.8"))
+	p.Config.Arch = []string{"amd64", "arm64"}
+	if _, err := p.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), "2 arches were asked for") {
+		t.Errorf("one local source, two arches: %v", err)
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 4000 {
+		return s[len(s)-4000:]
+	}
+	return s
+}
