@@ -92,6 +92,9 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 		if !strings.EqualFold(filepath.Ext(base), ".msi") {
 			return nil, nil, fmt.Errorf("publish: %s is not an .msi; pass only the MSIs, checksum files are made here", path)
 		}
+		if !safeAssetName(base) {
+			return nil, nil, fmt.Errorf("publish: %s: GitHub would rename an asset called %q (it allows letters, digits, '.', '-', '_', '+' and no leading or trailing '.'); rename the file", path, base)
+		}
 		if prev, dup := seen[base]; dup {
 			return nil, nil, fmt.Errorf("publish: %s and %s would both be release asset %q; rename one", prev, path, base)
 		}
@@ -189,4 +192,18 @@ func (p *Publisher) publishExisting(ctx context.Context, rel *github.RepositoryR
 		return res, fmt.Errorf("publish: %w", err)
 	}
 	return p.sync(ctx, rel, existing, name, body, files, res)
+}
+
+// safeAssetName reports whether GitHub keeps the name as given. It renames
+// others, after which no later run would find the asset under its name.
+func safeAssetName(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-+", r)) {
+			return false
+		}
+	}
+	return true
 }
