@@ -1,0 +1,144 @@
+package dist
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// The cache holds verified downloads only, each under a name that includes
+// what it was verified against:
+//
+//	dl/<sha256>/<filename>                         go.dev/dl zips
+//	dl/index-<hash of source URL>.json             last index read, for offline use
+//	mod/golang.org/toolchain/@v/<version>.zip      module proxy zips (checked by h1: hash)
+//	sumdb/<name>/latest, sumdb-cache/...           checksum database tree and tiles
+//
+// Files are written under a temporary name in the same folder, fsynced and
+// renamed, so a reader never sees a partial file, and two processes
+// fetching the same file at once each rename identical verified content.
+
+// DefaultCacheDir is os.UserCacheDir()/gomsi, used when GOMSI_CACHE is unset.
+func DefaultCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find the cache folder: %w (set GOMSI_CACHE)", err)
+	}
+	return filepath.Join(dir, "gomsi"), nil
+}
+
+func dlPath(cacheDir string, f File) string {
+	return filepath.Join(cacheDir, "dl", f.SHA256, f.Filename)
+}
+
+func modZipPath(cacheDir, modVersion string) string {
+	return filepath.Join(cacheDir, "mod", filepath.FromSlash(toolchainModule), "@v", modVersion+".zip")
+}
+
+// cacheKey is a short stable name for a URL.
+func cacheKey(s string) string {
+	return fmt.Sprintf("%x", sha256.Sum256([]byte(s)))[:16]
+}
+
+// tempSuffix marks files being written; stale ones are removed by cleanStale.
+const tempSuffix = ".tmp-"
+
+// createTemp opens a new temporary file beside final.
+func createTemp(final string) (*os.File, error) {
+	dir := filepath.Dir(final)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, &localError{fmt.Errorf("create cache folder: %w", err)}
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+tempSuffix+"*")
+	if err != nil {
+		return nil, &localError{fmt.Errorf("create temporary file: %w", err)}
+	}
+	return f, nil
+}
+
+// commit makes the complete, verified temporary file f durable and gives
+// it its final name.
+func commit(f *os.File, final string) error {
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", f.Name(), err)
+	}
+	if err := os.Rename(f.Name(), final); err != nil {
+		return fmt.Errorf("rename %s: %w", f.Name(), err)
+	}
+	syncDir(filepath.Dir(final))
+	return nil
+}
+
+// discard removes a temporary file after a failure.
+func discard(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// syncDir makes a rename durable. It is best effort: Windows cannot open
+// folders for syncing, and the rename has happened either way.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// writeFileAtomic replaces path with data, never leaving a partial file.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := createTemp(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		discard(f)
+		return fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	if err := commit(f, path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// fileSHA256 hashes a file.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
+}
+
+// staleAge is how old a temporary file must be before another process may
+// remove it: older than any real download, so a live one is never touched.
+const staleAge = 24 * time.Hour
+
+// cleanStale removes temporary files left by processes that were killed.
+func cleanStale(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.Contains(e.Name(), tempSuffix) || !strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > staleAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}

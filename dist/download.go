@@ -1,0 +1,336 @@
+package dist
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// downloader does GETs that survive flaky networks: bounded retries with
+// exponential backoff and jitter, Retry-After, resume with Range, and an idle
+// timeout instead of an overall one, so a slow but moving download is never
+// killed.
+type downloader struct {
+	client   *http.Client
+	attempts int           // tries per request, at least 1
+	idle     time.Duration // longest wait for the next byte
+	sleep    func(context.Context, time.Duration) error
+	jitter   func() float64 // uniform in [0, 1)
+	logf     func(format string, args ...any)
+	meter    func(name string, total int64) meter
+}
+
+const (
+	backoffBase   = time.Second
+	backoffMax    = 30 * time.Second
+	retryAfterMax = 10 * time.Minute // a server asking for longer is down for maintenance
+	copyBufSize   = 1 << 20
+)
+
+// getBytes downloads a small document (index, version list, checksum
+// database tile) into memory.
+func (d *downloader) getBytes(ctx context.Context, url string, limit int64) ([]byte, error) {
+	var data []byte
+	err := d.retry(ctx, func(ctx context.Context) (bool, error) {
+		resp, err := d.get(ctx, url, nil)
+		if err != nil {
+			return false, err
+		}
+		defer resp.stop()
+		if resp.StatusCode != http.StatusOK {
+			return false, newStatusError(url, resp.Response)
+		}
+		data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
+		if err != nil {
+			return false, d.bodyError(resp.ctx, describeURL(url, resp.Response), err)
+		}
+		if int64(len(data)) > limit {
+			return false, permanent(fmt.Errorf("GET %s: response larger than %d bytes", redactURL(url), limit))
+		}
+		return false, nil
+	})
+	return data, err
+}
+
+// A transfer is a file download that may take several attempts; what it
+// has written so far survives between attempts so the next one can resume.
+type transfer struct {
+	url       string
+	f         *os.File
+	size      int64 // expected size, -1 if unknown
+	h         hash.Hash
+	written   int64
+	best      int64  // the most ever written: progress is going past it
+	validator string // ETag or Last-Modified of what was written, for If-Range
+	meter     meter
+}
+
+// downloadTo downloads url into f (empty, opened for writing) and returns
+// its SHA-256 and size. size is the expected size, or -1.
+func (d *downloader) downloadTo(ctx context.Context, url string, f *os.File, name string, size int64) (sum string, n int64, err error) {
+	t := &transfer{url: url, f: f, size: size, h: sha256.New(), meter: d.meter(name, size)}
+	if err := d.retry(ctx, func(ctx context.Context) (bool, error) { return d.attempt(ctx, t) }); err != nil {
+		t.meter.abort()
+		return "", t.written, err
+	}
+	t.meter.done()
+	return fmt.Sprintf("%x", t.h.Sum(nil)), t.written, nil
+}
+
+// attempt makes one request for the rest of t. It reports whether the
+// download got further than ever before, so the retry loop can tell a
+// moving download from a failing one (a server that always breaks at the
+// same byte and cannot resume is failing).
+func (d *downloader) attempt(ctx context.Context, t *transfer) (bool, error) {
+	err := d.attemptOnce(ctx, t)
+	progressed := t.written > t.best
+	t.best = max(t.best, t.written)
+	return progressed, err
+}
+
+func (d *downloader) attemptOnce(ctx context.Context, t *transfer) error {
+	hdr := http.Header{}
+	// Range offsets count encoded bytes; never let a server gzip the zip.
+	hdr.Set("Accept-Encoding", "identity")
+	if t.written > 0 {
+		hdr.Set("Range", fmt.Sprintf("bytes=%d-", t.written))
+		if t.validator != "" {
+			hdr.Set("If-Range", t.validator) // a changed file comes back whole (200)
+		}
+	}
+	resp, err := d.get(ctx, t.url, hdr)
+	if err != nil {
+		return err
+	}
+	defer resp.stop()
+	switch at := t.written; {
+	case resp.StatusCode == http.StatusPartialContent && at > 0:
+		if start, ok := rangeStart(resp.Header.Get("Content-Range")); !ok || start != at {
+			if err := t.restart(); err != nil {
+				return err
+			}
+			return fmt.Errorf("GET %s: resume at byte %d answered with Content-Range %q; starting again", redactURL(t.url), at, resp.Header.Get("Content-Range"))
+		}
+		d.logf("resuming %s at %s", redactURL(t.url), formatBytes(t.written))
+	case resp.StatusCode == http.StatusOK:
+		if t.written > 0 {
+			d.logf("%s: the server cannot resume; downloading from the start", redactURL(t.url))
+			if err := t.restart(); err != nil {
+				return err
+			}
+		}
+		t.validator = validator(resp.Header)
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && at > 0:
+		if err := t.restart(); err != nil {
+			return err
+		}
+		return fmt.Errorf("GET %s: the server refused to resume at byte %d; starting again", redactURL(t.url), at)
+	default:
+		return newStatusError(t.url, resp.Response)
+	}
+	if t.size >= 0 && resp.ContentLength >= 0 && t.written+resp.ContentLength != t.size {
+		return permanent(fmt.Errorf("GET %s: the server sends %d bytes but the index says the file has %d", redactURL(t.url), t.written+resp.ContentLength, t.size))
+	}
+	where := describeURL(t.url, resp.Response)
+	if err := t.copyFrom(resp.Body, where); err != nil {
+		var le *localError
+		var pe *permanentError
+		if !errors.As(err, &le) && !errors.As(err, &pe) {
+			err = d.bodyError(resp.ctx, where, err)
+		}
+		return err
+	}
+	if t.size >= 0 && t.written < t.size {
+		// A clean end before the promised size: a body without
+		// Content-Length that stopped early. Resume it.
+		return fmt.Errorf("GET %s: body ended after %d of %d bytes", where, t.written, t.size)
+	}
+	return nil
+}
+
+// copyFrom appends r to the file and the hash. It refuses to grow past the
+// expected size, so a misbehaving server cannot fill the disk.
+func (t *transfer) copyFrom(r io.Reader, where string) error {
+	buf := make([]byte, copyBufSize)
+	for {
+		m, rerr := r.Read(buf)
+		if m > 0 {
+			if t.size >= 0 && t.written+int64(m) > t.size {
+				return permanent(fmt.Errorf("GET %s: the server sends more than the %d bytes the index promises", where, t.size))
+			}
+			if _, err := t.f.Write(buf[:m]); err != nil {
+				return &localError{fmt.Errorf("write %s: %w", t.f.Name(), err)}
+			}
+			t.h.Write(buf[:m])
+			t.written += int64(m)
+			t.meter.set(t.written)
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+}
+
+// restart discards what was written, for a server that cannot resume.
+func (t *transfer) restart() error {
+	if err := t.f.Truncate(0); err != nil {
+		return &localError{fmt.Errorf("truncate %s: %w", t.f.Name(), err)}
+	}
+	if _, err := t.f.Seek(0, io.SeekStart); err != nil {
+		return &localError{fmt.Errorf("seek %s: %w", t.f.Name(), err)}
+	}
+	t.h.Reset()
+	t.written = 0
+	t.validator = ""
+	t.meter.set(0)
+	return nil
+}
+
+// A response carries the request's context, whose cause tells an idle
+// timeout from other errors.
+type response struct {
+	*http.Response
+	ctx  context.Context
+	stop func() // closes the body and releases the timer
+}
+
+// get sends a GET guarded by the idle timeout: the request is cancelled
+// when no byte arrives for d.idle, from the dial to the end of the body.
+func (d *downloader) get(parent context.Context, url string, hdr http.Header) (*response, error) {
+	ctx, cancel := context.WithCancelCause(parent)
+	timer := time.AfterFunc(d.idle, func() { cancel(errIdle) })
+	stop := func() { timer.Stop(); cancel(nil) }
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		stop()
+		return nil, permanent(fmt.Errorf("GET %s: %w", redactURL(url), err))
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	req.Header.Set("User-Agent", "gomsi")
+	resp, err := d.client.Do(req)
+	if err != nil {
+		err = d.readError(ctx, url, err)
+		stop()
+		return nil, err
+	}
+	timer.Reset(d.idle)
+	resp.Body = &idleBody{ReadCloser: resp.Body, timer: timer, idle: d.idle}
+	return &response{resp, ctx, func() { resp.Body.Close(); stop() }}, nil
+}
+
+// idleBody pushes the idle deadline back on every read that brings data.
+type idleBody struct {
+	io.ReadCloser
+	timer *time.Timer
+	idle  time.Duration
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.idle)
+	}
+	return n, err
+}
+
+var errIdle = errors.New("idle timeout")
+
+// readError turns an error of http.Client.Do into what the user should
+// read. net/http names the URL (with redirects, the last one).
+func (d *downloader) readError(ctx context.Context, url string, err error) error {
+	if errors.Is(context.Cause(ctx), errIdle) || ctx.Err() != nil {
+		return d.bodyError(ctx, redactURL(url), err)
+	}
+	err = redactURLError(err)
+	if hint := tlsHint(err); hint != "" {
+		return permanent(fmt.Errorf("%w (%s)", err, hint))
+	}
+	return err
+}
+
+// bodyError explains a failure while reading from where (a redacted URL).
+func (d *downloader) bodyError(ctx context.Context, where string, err error) error {
+	switch {
+	case errors.Is(context.Cause(ctx), errIdle):
+		return fmt.Errorf("GET %s: no data for %s (idle timeout; raise GOMSI_IDLE_TIMEOUT for a very slow network or proxy)", where, d.idle)
+	case ctx.Err() != nil:
+		return permanent(fmt.Errorf("GET %s: %w", where, context.Cause(ctx)))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("GET %s: connection closed mid-body: %w", where, err)
+	}
+	return fmt.Errorf("GET %s: %w", where, redactURLError(err))
+}
+
+// retry runs op until it succeeds, fails permanently, or has failed
+// d.attempts times in a row without adding data.
+func (d *downloader) retry(ctx context.Context, op func(context.Context) (progressed bool, err error)) error {
+	failures := 0
+	for {
+		progressed, err := op(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil || !retryable(err) {
+			return err
+		}
+		if progressed {
+			failures = 0 // a moving download is not a failing one
+		}
+		failures++
+		if failures >= d.attempts {
+			return fmt.Errorf("%w (gave up after %d %s; GOMSI_RETRIES sets how many retries)", err, failures, plural(failures, "attempt"))
+		}
+		delay := d.backoff(failures)
+		var se *statusError
+		if errors.As(err, &se) && se.retryAfter > 0 {
+			if se.retryAfter > retryAfterMax {
+				return fmt.Errorf("%w: the server asks to retry after %s; giving up", err, se.retryAfter)
+			}
+			delay = se.retryAfter
+		}
+		d.logf("%v; retrying in %s", err, delay.Round(time.Millisecond))
+		if err := d.sleep(ctx, delay); err != nil {
+			return err
+		}
+	}
+}
+
+// backoff returns the delay before retry number n (1-based): exponential,
+// capped, with jitter so that many CI jobs failing together do not retry
+// together.
+func (d *downloader) backoff(n int) time.Duration {
+	delay := backoffMax
+	if n <= 5 {
+		delay = min(backoffBase<<(n-1), backoffMax)
+	}
+	return delay/2 + time.Duration(d.jitter()*float64(delay/2))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

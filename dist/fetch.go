@@ -1,0 +1,315 @@
+package dist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FetchOptions configure a Fetcher. Only Source and CacheDir are required;
+// FetchOptionsFromEnv fills them from the environment.
+type FetchOptions struct {
+	Source   Source
+	CacheDir string // GOMSI_CACHE, default DefaultCacheDir()
+
+	HTTPClient  *http.Client  // nil: NewHTTPClient(ClientOptions{})
+	Log         io.Writer     // messages, warnings and progress; nil discards them
+	NoProgress  bool          // no progress bar or progress lines
+	Attempts    int           // tries per request (GOMSI_RETRIES+1); 0 means DefaultAttempts
+	IdleTimeout time.Duration // longest wait for the next byte; 0 means DefaultIdleTimeout
+
+	// Proxy source only: the checksum database, as the go command reads
+	// GOSUMDB ("" means sum.golang.org), GONOSUMDB and GOPRIVATE.
+	SumDB, NoSumDB, Private string
+	// Pins maps a distribution (go1.26.8.windows-amd64) to a hash that
+	// replaces the source's: 64 hex digits of the zip's SHA-256 (either
+	// source) or the module's "h1:" hash (proxy source, instead of the
+	// checksum database).
+	Pins map[string]string
+
+	// For tests: how to wait, what time it is, and the jitter in [0, 1).
+	Sleep  func(context.Context, time.Duration) error
+	Now    func() time.Time
+	Jitter func() float64
+}
+
+const (
+	// DefaultAttempts is how often a request is tried (4 retries).
+	DefaultAttempts = 5
+	// DefaultIdleTimeout is how long a transfer may go without a byte.
+	DefaultIdleTimeout = 60 * time.Second
+)
+
+// Layout says how a fetched zip is laid out.
+type Layout int
+
+const (
+	// LayoutDist is a go.dev/dl zip: the Go root under go/.
+	LayoutDist Layout = iota
+	// LayoutModule is a golang.org/toolchain module zip: the Go root under
+	// the module prefix, go.mod files renamed _go.mod, and no api/, doc/,
+	// misc/ or test/ folders (cmd/distpack leaves them out).
+	LayoutModule
+)
+
+// Fetched is a verified zip in the cache.
+type Fetched struct {
+	Path    string // the zip, inside the cache: do not modify it
+	SHA256  string // of the zip file
+	Prefix  string // folder in the zip holding the Go root: "go/" or "golang.org/toolchain@v0.0.1-go1.26.8.windows-amd64/"
+	Version string // go1.26.8
+	Arch    string // amd64
+	Layout  Layout
+	Cached  bool // reused from the cache without a download
+}
+
+// A Fetcher finds, downloads, verifies and caches Windows distributions.
+// It reads the source's release list once. It is safe for concurrent use.
+type Fetcher struct {
+	opts FetchOptions
+	dl   *downloader
+
+	mu       sync.Mutex
+	releases []Release // nil until first read
+}
+
+// NewFetcher checks opts and returns a Fetcher.
+func NewFetcher(opts FetchOptions) (*Fetcher, error) {
+	if opts.Source.Kind == SourceLocal {
+		return nil, fmt.Errorf("fetch: source %s is local; open it with dist.Open", opts.Source.Path)
+	}
+	if opts.CacheDir == "" {
+		return nil, errors.New("fetch: no cache folder (set GOMSI_CACHE)")
+	}
+	if opts.HTTPClient == nil {
+		c, err := NewHTTPClient(ClientOptions{})
+		if err != nil {
+			return nil, err
+		}
+		opts.HTTPClient = c
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = DefaultAttempts
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleepCtx
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Jitter == nil {
+		opts.Jitter = rand.Float64
+	}
+	for name, pin := range opts.Pins {
+		if err := checkPin(name, pin); err != nil {
+			return nil, err
+		}
+	}
+	f := &Fetcher{opts: opts}
+	tty := isTerminal(opts.Log)
+	f.dl = &downloader{
+		client:   opts.HTTPClient,
+		attempts: opts.Attempts,
+		idle:     opts.IdleTimeout,
+		sleep:    opts.Sleep,
+		jitter:   opts.Jitter,
+		logf:     f.logf,
+		meter: func(name string, total int64) meter {
+			if opts.NoProgress {
+				return nopMeter{}
+			}
+			return newProgressMeter(opts.Log, tty, opts.Now, name, total)
+		},
+	}
+	return f, nil
+}
+
+func (f *Fetcher) logf(format string, args ...any) {
+	fmt.Fprintf(f.opts.Log, format+"\n", args...)
+}
+
+// Resolve turns GOMSI_GO_VERSION (latest, 1.26, 1.26.8, go1.26.8, 1.27rc1
+// or a comma-separated list) into releases, checking that each has a
+// Windows zip for every arch. Duplicates are dropped; order is kept.
+func (f *Fetcher) Resolve(ctx context.Context, spec string, arches []string) ([]Release, error) {
+	specs, err := parseVersionSpecs(spec)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := f.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byVersion := map[string]Release{}
+	var versions []string
+	for _, r := range rels {
+		byVersion[r.Version] = r
+		versions = append(versions, r.Version)
+	}
+	stable := func(v string) bool { return byVersion[v].Stable }
+	var out []Release
+	var errs []error
+	for _, sp := range specs {
+		v, err := resolveSpec(sp, versions, stable)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if slices.ContainsFunc(out, func(r Release) bool { return r.Version == v }) {
+			continue
+		}
+		r := byVersion[v]
+		for _, arch := range arches {
+			if _, err := r.WindowsZip(arch); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		out = append(out, r)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Fetch returns the verified zip of one release (an exact version or a
+// single spec such as latest) for windows/arch, from the cache when it is
+// there and still matches, or else downloaded.
+func (f *Fetcher) Fetch(ctx context.Context, version, arch string) (*Fetched, error) {
+	if strings.Contains(version, ",") {
+		return nil, fmt.Errorf("fetch %s: one version at a time; Resolve splits lists", version)
+	}
+	rels, err := f.Resolve(ctx, version, []string{arch})
+	if err != nil {
+		return nil, err
+	}
+	file, err := rels[0].WindowsZip(arch)
+	if err != nil {
+		return nil, err
+	}
+	if f.opts.Source.Kind == SourceProxy {
+		return f.fetchModule(ctx, rels[0].Version, arch)
+	}
+	return f.fetchIndexed(ctx, rels[0].Version, file)
+}
+
+// list returns the source's releases, reading them once.
+func (f *Fetcher) list(ctx context.Context) ([]Release, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.releases != nil {
+		return f.releases, nil
+	}
+	var rels []Release
+	var err error
+	if f.opts.Source.Kind == SourceProxy {
+		rels, err = f.listToolchains(ctx)
+	} else {
+		rels, err = f.loadIndex(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.releases = rels
+	return rels, nil
+}
+
+// fetchIndexed gets a file listed in a go.dev/dl index, checked against
+// the index's SHA-256 (and a pin, if any).
+func (f *Fetcher) fetchIndexed(ctx context.Context, version string, file File) (*Fetched, error) {
+	want := file.SHA256
+	if pin := f.opts.Pins[distName(version, file.Arch)]; pin != "" {
+		if strings.HasPrefix(pin, "h1:") {
+			return nil, fmt.Errorf("fetch %s: the pinned hash %s is a module hash, which only the proxy source can check; pin the zip's SHA-256 instead", file.Filename, pin)
+		}
+		if pin != want {
+			return nil, fmt.Errorf("fetch %s: the index says SHA-256 %s but the pinned one is %s; the index or the pin is wrong", file.Filename, want, pin)
+		}
+	}
+	fetched := &Fetched{SHA256: want, Prefix: "go/", Version: version, Arch: file.Arch, Layout: LayoutDist}
+	final := dlPath(f.opts.CacheDir, file)
+	fetched.Path = final
+	if ok := f.reuse(final, want); ok {
+		fetched.Cached = true
+		return fetched, nil
+	}
+	cleanStale(filepath.Dir(final), f.opts.Now())
+	url := f.opts.Source.URL + file.Filename
+	f.logf("downloading %s from %s", file.Filename, redactURL(url))
+	tmp, err := createTemp(final)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", file.Filename, err)
+	}
+	got, _, err := f.dl.downloadTo(ctx, url, tmp, file.Filename, file.Size)
+	if err != nil {
+		discard(tmp)
+		return nil, fmt.Errorf("fetch %s: %w", file.Filename, err)
+	}
+	if got != want {
+		discard(tmp)
+		return nil, fmt.Errorf("fetch %s: SHA-256 mismatch: the download has %s but the index says %s; the download was deleted (a proxy or mirror may have altered it; try again or use another GOMSI_SOURCE)",
+			file.Filename, got, want)
+	}
+	if err := f.place(tmp, final, want); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", file.Filename, err)
+	}
+	return fetched, nil
+}
+
+// reuse reports whether the cached file at path still has the SHA-256
+// want, removing it if not.
+func (f *Fetcher) reuse(path, want string) bool {
+	got, err := fileSHA256(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return false
+	case err != nil:
+		f.logf("warning: cannot read the cached %s (%v); downloading it again", path, err)
+	case got != want:
+		f.logf("warning: the cached %s has SHA-256 %s, not %s; downloading it again", path, got, want)
+	default:
+		f.logf("using cached %s", path)
+		return true
+	}
+	os.Remove(path)
+	return false
+}
+
+// place renames a verified temporary file to final. If that fails because
+// another process holds final open (Windows), its verified copy is used.
+func (f *Fetcher) place(tmp *os.File, final, want string) error {
+	err := commit(tmp, final)
+	if err == nil {
+		return nil
+	}
+	os.Remove(tmp.Name())
+	if got, herr := fileSHA256(final); herr == nil && got == want {
+		return nil
+	}
+	return err
+}
+
+// distName names a distribution the way pins are keyed.
+func distName(version, arch string) string { return version + ".windows-" + arch }
+
+func checkPin(name, pin string) error {
+	if strings.HasPrefix(pin, "h1:") || (len(pin) == 64 && strings.Trim(pin, "0123456789abcdef") == "") {
+		return nil
+	}
+	return fmt.Errorf("pinned hash for %s: %q is neither 64 lowercase hex digits (SHA-256 of the zip) nor an h1: module hash", name, pin)
+}

@@ -1,0 +1,94 @@
+package dist
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/net/http/httpproxy"
+)
+
+// ClientOptions configure the HTTP client for downloads.
+type ClientOptions struct {
+	// CAFile (GOMSI_CA_FILE) is a PEM bundle trusted in addition to the
+	// system roots, for proxies that inspect TLS.
+	CAFile string
+	// Getenv reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case);
+	// nil means os.Getenv.
+	Getenv func(string) string
+	// DialTimeout bounds connecting and the TLS handshake; 0 means 30s.
+	DialTimeout time.Duration
+}
+
+// NewHTTPClient returns a client for downloads: proxies from the
+// environment, extra CA certificates, and connect timeouts. It has no
+// overall timeout: the downloader's idle timeout catches stalled transfers
+// without killing slow ones that still move.
+func NewHTTPClient(o ClientOptions) (*http.Client, error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	dial := o.DialTimeout
+	if dial == 0 {
+		dial = 30 * time.Second
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = proxyFunc(getenv)
+	tr.DialContext = (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = dial
+	if o.CAFile != "" {
+		pool, err := certPool(o.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
+	return &http.Client{Transport: tr}, nil
+}
+
+// proxyFunc reads the proxy settings once, the way net/http does, but from
+// getenv, so that tests and callers can supply them.
+func proxyFunc(getenv func(string) string) func(*http.Request) (*url.URL, error) {
+	either := func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return getenv(strings.ToLower(k))
+	}
+	cfg := &httpproxy.Config{
+		HTTPProxy:  either("HTTP_PROXY"),
+		HTTPSProxy: either("HTTPS_PROXY"),
+		NoProxy:    either("NO_PROXY"),
+	}
+	f := cfg.ProxyFunc()
+	return func(r *http.Request) (*url.URL, error) {
+		u, err := f(r.URL)
+		if err != nil {
+			return nil, fmt.Errorf("read the HTTP proxy setting: %w", redactURLError(err))
+		}
+		return u, nil
+	}
+}
+
+// certPool returns the system roots plus the certificates in file.
+func certPool(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read GOMSI_CA_FILE: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("read GOMSI_CA_FILE %s: no PEM certificate in it (want -----BEGIN CERTIFICATE----- blocks)", file)
+	}
+	return pool, nil
+}

@@ -1,0 +1,129 @@
+package dist
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// A Release is one Go release as a source lists it.
+type Release struct {
+	Version string `json:"version"` // go1.26.8
+	Stable  bool   `json:"stable"`
+	Files   []File `json:"files"`
+}
+
+// A File is one download of a release, as in the go.dev/dl JSON index.
+type File struct {
+	Filename string `json:"filename"`
+	OS       string `json:"os"`
+	Arch     string `json:"arch"`
+	Version  string `json:"version"`
+	SHA256   string `json:"sha256"` // empty for module proxy files: they are checked by module hash
+	Size     int64  `json:"size"`
+	Kind     string `json:"kind"` // archive, installer, source; "module" for the proxy source
+}
+
+// WindowsZip returns the release's Windows zip for arch.
+func (r Release) WindowsZip(arch string) (File, error) {
+	var have []string
+	for _, f := range r.Files {
+		if f.OS != "windows" || !strings.HasSuffix(f.Filename, ".zip") || (f.Kind != "archive" && f.Kind != "module") {
+			continue
+		}
+		if f.Arch == arch {
+			return f, nil
+		}
+		have = append(have, f.Arch)
+	}
+	if len(have) == 0 {
+		return File{}, fmt.Errorf("find %s windows/%s: the release has no Windows zip at all", r.Version, arch)
+	}
+	slices.Sort(have)
+	return File{}, fmt.Errorf("find %s windows/%s: the release has no windows/%s zip, only %s; set GOMSI_ARCH to those",
+		r.Version, arch, arch, strings.Join(have, ", "))
+}
+
+// indexMaxBytes bounds the index download: the real one is a few MB.
+const indexMaxBytes = 64 << 20
+
+// indexURL is where a go.dev/dl-like site lists every release.
+func indexURL(base string) string { return base + "?mode=json&include=all" }
+
+// loadIndex downloads and checks the release index. When the network fails
+// but an earlier copy is cached, the copy is used with a warning so that
+// cached downloads keep working offline (they are still checked against
+// the SHA-256 in that copy).
+func (f *Fetcher) loadIndex(ctx context.Context) ([]Release, error) {
+	u := indexURL(f.opts.Source.URL)
+	cached := filepath.Join(f.opts.CacheDir, "dl", "index-"+cacheKey(f.opts.Source.URL)+".json")
+	data, err := f.dl.getBytes(ctx, u, indexMaxBytes)
+	fresh := err == nil
+	if err != nil {
+		old, rerr := os.ReadFile(cached)
+		if rerr != nil || ctx.Err() != nil {
+			return nil, fmt.Errorf("read release index: %w", err)
+		}
+		f.logf("warning: %v; using the copy of the index cached at %s", err, cached)
+		data = old
+	}
+	rels, err := parseIndex(data)
+	if err != nil {
+		return nil, fmt.Errorf("read release index %s: %w", redactURL(u), err)
+	}
+	if fresh {
+		if err := writeFileAtomic(cached, data); err != nil {
+			f.logf("warning: cache the release index: %v", err)
+		}
+	}
+	return rels, nil
+}
+
+// parseIndex decodes and checks the index. Every field used later to build
+// a URL or a path is checked here, because the index comes from the network.
+func parseIndex(data []byte) ([]Release, error) {
+	var rels []Release
+	if err := json.Unmarshal(data, &rels); err != nil {
+		return nil, fmt.Errorf("not a go.dev/dl JSON index (is GOMSI_SOURCE the download page's base URL, ending in /dl/?): %w", err)
+	}
+	if len(rels) == 0 {
+		return nil, errors.New("the index lists no releases")
+	}
+	for i, r := range rels {
+		for j := range r.Files {
+			rels[i].Files[j].SHA256 = strings.ToLower(r.Files[j].SHA256)
+		}
+		if !releaseRE.MatchString(r.Version) && !familyRE.MatchString(r.Version) {
+			return nil, fmt.Errorf("release %q: not a Go release version", r.Version)
+		}
+		for _, file := range rels[i].Files {
+			if err := checkIndexFile(file); err != nil {
+				return nil, fmt.Errorf("release %s: %w", r.Version, err)
+			}
+		}
+	}
+	return rels, nil
+}
+
+func checkIndexFile(f File) error {
+	if f.Filename == "" || f.Filename != filepath.Base(f.Filename) || strings.ContainsAny(f.Filename, `/\:?#%`) ||
+		f.Filename == "." || f.Filename == ".." || strings.HasPrefix(f.Filename, ".") {
+		return fmt.Errorf("file name %q is not a plain file name", f.Filename)
+	}
+	if f.OS != "windows" || f.Kind != "archive" {
+		return nil // never downloaded: no need to be strict about the rest
+	}
+	if _, err := hex.DecodeString(f.SHA256); err != nil || len(f.SHA256) != 64 {
+		return fmt.Errorf("file %s: sha256 %q is not 64 hex digits", f.Filename, f.SHA256)
+	}
+	if f.Size < 0 {
+		return fmt.Errorf("file %s: negative size %d", f.Filename, f.Size)
+	}
+	return nil
+}

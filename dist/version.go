@@ -1,0 +1,143 @@
+package dist
+
+import (
+	"fmt"
+	"go/version"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// A versionSpec is one element of GOMSI_GO_VERSION: "latest", a release
+// line such as go1.26 (its newest stable release) or an exact release.
+type versionSpec struct {
+	raw    string // as the user wrote it, for error messages
+	latest bool
+	family string // "go1.26": newest stable release of the line
+	exact  string // "go1.26.8", "go1.27rc1"
+}
+
+var (
+	familyRE  = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)$`)
+	releaseRE = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)|(rc|beta)[1-9][0-9]*)$`)
+	stableRE  = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?$`)
+)
+
+const versionHint = "want latest, a release line (1.26), a release (1.26.8, go1.26.8, 1.27rc1) or a comma-separated list of them"
+
+// parseVersionSpecs parses GOMSI_GO_VERSION. The "go" prefix is optional.
+func parseVersionSpecs(s string) ([]versionSpec, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("parse Go version: empty; %s", versionHint)
+	}
+	var specs []versionSpec
+	for raw := range strings.SplitSeq(s, ",") {
+		raw = strings.TrimSpace(raw)
+		sp, err := parseVersionSpec(raw)
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, sp)
+	}
+	return specs, nil
+}
+
+func parseVersionSpec(raw string) (versionSpec, error) {
+	if strings.EqualFold(raw, "latest") {
+		return versionSpec{raw: raw, latest: true}, nil
+	}
+	v := raw
+	if !strings.HasPrefix(v, "go") {
+		v = "go" + v
+	}
+	switch {
+	case familyRE.MatchString(v):
+		return versionSpec{raw: raw, family: v}, nil
+	case releaseRE.MatchString(v):
+		return versionSpec{raw: raw, exact: v}, nil
+	}
+	return versionSpec{}, fmt.Errorf("parse Go version %q: %s", raw, versionHint)
+}
+
+// isStable reports whether v is a final release (no rc or beta).
+func isStable(v string) bool { return stableRE.MatchString(v) }
+
+// compareGo orders release versions. go/version sorts "go1.20" (a language
+// version) before go1.20rc1, but before Go 1.21 the first release of a line
+// was named go1.20, so release names without a patch number compare as .0.
+func compareGo(a, b string) int {
+	return version.Compare(releaseForm(a), releaseForm(b))
+}
+
+func releaseForm(v string) string {
+	if familyRE.MatchString(v) {
+		return v + ".0"
+	}
+	return v
+}
+
+// lineOf returns the release line of v: go1.26 for go1.26.8 or go1.26rc1.
+func lineOf(v string) string { return version.Lang(v) }
+
+// resolveSpec picks the release spec names from versions (any order).
+func resolveSpec(sp versionSpec, versions []string, stable func(string) bool) (string, error) {
+	sorted := slices.Clone(versions)
+	slices.SortFunc(sorted, func(a, b string) int { return compareGo(b, a) }) // newest first
+	switch {
+	case sp.latest:
+		for _, v := range sorted {
+			if stable(v) {
+				return v, nil
+			}
+		}
+		return "", fmt.Errorf("resolve Go version latest: the source lists no stable release")
+	case sp.family != "":
+		var unstable []string
+		for _, v := range sorted {
+			if lineOf(v) != sp.family {
+				continue
+			}
+			if stable(v) {
+				return v, nil
+			}
+			unstable = append(unstable, v)
+		}
+		if len(unstable) > 0 {
+			return "", fmt.Errorf("resolve Go version %s: %s has no stable release yet, only %s; name one exactly to build it",
+				sp.raw, sp.family, strings.Join(unstable, ", "))
+		}
+		return "", fmt.Errorf("resolve Go version %s: no release of %s exists; nearest: %s",
+			sp.raw, sp.family, strings.Join(nearestVersions(sorted, sp.family+".0"), ", "))
+	default:
+		if slices.Contains(sorted, sp.exact) {
+			return sp.exact, nil
+		}
+		return "", fmt.Errorf("resolve Go version %s: %s does not exist; nearest: %s",
+			sp.raw, sp.exact, strings.Join(nearestVersions(sorted, sp.exact), ", "))
+	}
+}
+
+// nearestVersions returns the existing versions just below and just above
+// want, oldest first, so that a typo or a not-yet-released version gets a
+// useful suggestion.
+func nearestVersions(versions []string, want string) []string {
+	var below, above string
+	for _, v := range versions {
+		switch c := compareGo(v, want); {
+		case c < 0 && (below == "" || compareGo(v, below) > 0):
+			below = v
+		case c > 0 && (above == "" || compareGo(v, above) < 0):
+			above = v
+		}
+	}
+	var out []string
+	for _, v := range []string{below, above} {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return []string{"none (the source lists no releases)"}
+	}
+	return out
+}
