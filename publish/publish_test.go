@@ -267,4 +267,3 @@ func TestDryRunSendsOnlyGETs(t *testing.T) {
 		t.Errorf("dry run result = %+v", res)
 	}
 }
-
