@@ -71,8 +71,13 @@ type pool struct {
 
 type poolBuilder struct {
 	encode  func(string) ([]byte, error)
-	encoded map[string][]byte
-	refs    map[string]int
+	entries map[string]*poolEntry
+}
+
+type poolEntry struct {
+	s    string
+	b    []byte
+	refs int
 }
 
 func newPoolBuilder(cp int) (*poolBuilder, error) {
@@ -80,38 +85,53 @@ func newPoolBuilder(cp int) (*poolBuilder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &poolBuilder{encode: enc, encoded: map[string][]byte{}, refs: map[string]int{}}, nil
+	return &poolBuilder{encode: enc, entries: map[string]*poolEntry{}}, nil
 }
 
 // add counts one reference to s; where names the cell for error messages.
 func (p *poolBuilder) add(s string, where func() string) error {
-	if _, ok := p.encoded[s]; !ok {
-		b, err := p.encode(s)
-		if err != nil {
+	if e, ok := p.entries[s]; ok {
+		e.refs++
+		return nil
+	}
+	var b []byte
+	if isASCII(s) {
+		b = []byte(s) // every supported code page is a superset of ASCII
+	} else {
+		var err error
+		if b, err = p.encode(s); err != nil {
 			return fmt.Errorf("%s value %q: %w", where(), s, err)
 		}
-		if len(b) > maxPoolString {
-			return fmt.Errorf("%s: value of %d bytes, the limit is %d", where(), len(b), maxPoolString)
-		}
-		p.encoded[s] = b
 	}
-	p.refs[s]++
+	if len(b) > maxPoolString {
+		return fmt.Errorf("%s: value of %d bytes, the limit is %d", where(), len(b), maxPoolString)
+	}
+	p.entries[s] = &poolEntry{s: s, b: b, refs: 1}
 	return nil
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *poolBuilder) build() *pool {
-	strs := make([]string, 0, len(p.encoded))
-	for s := range p.encoded {
-		strs = append(strs, s)
+	entries := make([]*poolEntry, 0, len(p.entries))
+	for _, e := range p.entries {
+		entries = append(entries, e)
 	}
-	slices.SortFunc(strs, func(a, b string) int { return bytes.Compare(p.encoded[a], p.encoded[b]) })
-	out := &pool{ids: make(map[string]uint32, len(strs)), refSize: 2}
-	for i, s := range strs {
-		out.ids[s] = uint32(i + 1)
-		out.data = append(out.data, p.encoded[s])
-		out.refs = append(out.refs, p.refs[s])
+	slices.SortFunc(entries, func(a, b *poolEntry) int { return bytes.Compare(a.b, b.b) })
+	out := &pool{ids: make(map[string]uint32, len(entries)), refSize: 2}
+	for i, e := range entries {
+		out.ids[e.s] = uint32(i + 1)
+		out.data = append(out.data, e.b)
+		out.refs = append(out.refs, e.refs)
 	}
-	if len(strs) > 0xFFFF {
+	if len(entries) > 0xFFFF {
 		out.refSize = 3 // ids beyond 16 bits: 3-byte references everywhere
 	}
 	return out
