@@ -44,7 +44,7 @@ type Options struct {
 	// 30 second timeout.
 	HTTPClient *http.Client
 	// Log receives progress and warnings; nil discards them. It never
-	// receives key material or passwords.
+	// receives key material or passwords. SignTree calls it concurrently.
 	Log func(format string, args ...any)
 	// Parallel bounds SignTree's concurrent signatures; 0 means GOMAXPROCS.
 	Parallel int
