@@ -143,4 +143,3 @@ func testExe(t testing.TB, dir, name string) string {
 	}
 	return path
 }
-
