@@ -32,6 +32,9 @@ type Config struct {
 	Templates    string            `yaml:"templates"`     // GOMSI_TEMPLATES: a folder of user templates
 	Exclude      []string          `yaml:"exclude"`       // globs of distribution files to leave out
 	UpgradeCodes map[string]string `yaml:"upgrade_codes"` // per arch; the official ones by default
+
+	Installer `yaml:",inline"` // installer behaviour: installer.go
+	Toolsets  `yaml:",inline"` // toolset locations and options: toolsets.go
 }
 
 // Default returns the settings used when neither file nor environment says otherwise.
@@ -121,12 +124,22 @@ func friendlyYAMLError(err error) error {
 
 // Keys lists the top-level keys of gomsi.yaml.
 func Keys() []string {
-	t := reflect.TypeOf(Config{})
+	keys := yamlKeys(reflect.TypeOf(Config{}))
+	sort.Strings(keys)
+	return keys
+}
+
+// yamlKeys lists the keys of a struct, descending into inline fields.
+func yamlKeys(t reflect.Type) []string {
 	var keys []string
 	for i := range t.NumField() {
-		keys = append(keys, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
+		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if opts == "inline" {
+			keys = append(keys, yamlKeys(t.Field(i).Type)...)
+			continue
+		}
+		keys = append(keys, name)
 	}
-	sort.Strings(keys)
 	return keys
 }
 
@@ -155,7 +168,10 @@ func (c Config) check() error {
 	if c.Out == "" {
 		return errors.New("config: out is empty: set GOMSI_OUT or out: to a folder")
 	}
-	return nil
+	if err := c.checkInstaller(); err != nil {
+		return err
+	}
+	return c.checkToolsets()
 }
 
 var guidRE = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)

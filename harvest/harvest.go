@@ -20,7 +20,6 @@ type Tree struct {
 	Root       *Dir
 	Components []*Component // every component, in walk order (sorted by path)
 	Files      int          // number of files
-	Bytes      int64        // total file size
 }
 
 // Dir is a folder below the install folder; the root's ID is the
@@ -51,7 +50,6 @@ type File struct {
 	ID     string
 	Name   string // long name
 	Source string // slash-separated path from the root
-	Size   int64
 }
 
 // Options control the harvest.
@@ -113,16 +111,11 @@ func Harvest(fsys fs.FS, opts Options) (*Tree, error) {
 			dirs[p] = dir
 			return nil
 		case d.Type().IsRegular():
-			info, err := d.Info()
-			if err != nil {
-				return fmt.Errorf("harvest: %w", err)
-			}
-			f := &File{Name: d.Name(), Source: p, Size: info.Size()}
+			f := &File{Name: d.Name(), Source: p}
 			if f.ID, err = h.id("fil", p); err != nil {
 				return err
 			}
 			h.tree.Files++
-			h.tree.Bytes += f.Size
 			return h.addComponent(parent, p, f)
 		default:
 			return fmt.Errorf("harvest: %s is not a regular file or folder", p)

@@ -48,8 +48,8 @@ func TestHarvest(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("components:\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
-	if tree.Files != 6 || tree.Bytes != int64(len("go1.26.8\nMZ goMZ gofmtpackage fmtpackage fmt_testjs")) {
-		t.Errorf("Files, Bytes = %d, %d", tree.Files, tree.Bytes)
+	if tree.Files != 6 {
+		t.Errorf("Files = %d, want 6", tree.Files)
 	}
 	if tree.Root.ID != "INSTALLDIR" || len(tree.Root.Dirs) != 4 || tree.Root.Dirs[0].Name != "bin" {
 		t.Errorf("root = %+v", tree.Root)

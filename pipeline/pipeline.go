@@ -83,7 +83,7 @@ func (p *Pipeline) Harvest(ctx context.Context) ([]*Build, error) {
 		if err != nil {
 			return nil, fmt.Errorf("harvest %s: %w", b.Dist.Root, err)
 		}
-		p.logf("harvested %d files (%d MiB) in %d components (%s)", b.Tree.Files, b.Tree.Bytes>>20, len(b.Tree.Components), since(start))
+		p.logf("harvested %d files in %d components (%s)", b.Tree.Files, len(b.Tree.Components), since(start))
 	}
 	return builds, nil
 }

@@ -11,11 +11,21 @@ var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`
 
 // escapeXML makes any value safe inside XML text and attribute values.
 func escapeXML(v any) (string, error) {
-	s := fmt.Sprint(v)
+	s, ok := v.(string)
+	if !ok {
+		s = fmt.Sprint(v)
+	}
+	plain := true
 	for _, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+		switch {
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFE, r == 0xFFFF:
 			return "", fmt.Errorf("value %q holds the character %U, which XML cannot carry", s, r)
+		case r == '&', r == '<', r == '>', r == '"', r == '\'':
+			plain = false
 		}
+	}
+	if plain { // most values: ids, GUIDs, plain names
+		return s, nil
 	}
 	return xmlEscaper.Replace(s), nil
 }
