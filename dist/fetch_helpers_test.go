@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,4 +170,23 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// clientResolving returns an HTTP client that connects to addr whenever
+// it is asked for hostport, like a hosts-file entry.
+func clientResolving(t *testing.T, hostport, addr string) *http.Client {
+	t.Helper()
+	c, err := NewHTTPClient(ClientOptions{Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := c.Transport.(*http.Transport)
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, a string) (net.Conn, error) {
+		if a == hostport {
+			a = addr
+		}
+		return dial(ctx, network, a)
+	}
+	return c
 }

@@ -84,6 +84,9 @@ func (f *Fetcher) lookupSum(ctx context.Context, mv module.Version) (string, err
 		if msg := ops.securityMsg(); msg != "" {
 			return "", fmt.Errorf("verify with checksum database %s: SECURITY ERROR: %s", cfg.name, msg)
 		}
+		if strings.Contains(err.Error(), "no verifiable signatures") {
+			return "", fmt.Errorf("verify with checksum database %s: %w (its signature does not match the key in GOSUMDB: the key is wrong, or something impersonates the database)", cfg.name, err)
+		}
 		return "", fmt.Errorf("verify with checksum database %s: %w", cfg.name, err)
 	}
 	prefix := mv.Path + " " + mv.Version + " "

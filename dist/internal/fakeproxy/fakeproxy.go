@@ -41,6 +41,7 @@ type Server struct {
 	mu         sync.Mutex
 	genuine    map[string][]byte // module version -> zip the database vouches for
 	served     map[string][]byte // module version -> zip the proxy serves, if different
+	unsigned   map[string]bool   // module versions the database does not know
 	proxySumDB bool
 	requests   []string
 }
@@ -51,7 +52,7 @@ func New(dir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Name: "sum.test", VerifierKey: vkey, dir: dir, genuine: map[string][]byte{}, served: map[string][]byte{}}
+	s := &Server{Name: "sum.test", VerifierKey: vkey, dir: dir, genuine: map[string][]byte{}, served: map[string][]byte{}, unsigned: map[string]bool{}}
 	ops := sumdb.NewTestServer(skey, s.gosum)
 	s.db = httptest.NewServer(s.logged("sumdb", sumdb.NewServer(ops)))
 	s.proxy = httptest.NewServer(s.logged("proxy", http.HandlerFunc(s.serveProxy)))
@@ -72,6 +73,15 @@ func (s *Server) Add(modVersion string, zip []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.genuine[modVersion] = zip
+}
+
+// AddUnsigned publishes a module version that the database does not know,
+// as for a proxy that serves private builds.
+func (s *Server) AddUnsigned(modVersion string, zip []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.genuine[modVersion] = zip
+	s.unsigned[modVersion] = true
 }
 
 // Tamper makes the proxy serve zip for modVersion while the database keeps
@@ -127,9 +137,10 @@ func (s *Server) H1(modVersion string, zip []byte) (string, error) {
 func (s *Server) gosum(path, vers string) ([]byte, error) {
 	s.mu.Lock()
 	zip, ok := s.genuine[vers]
+	unsigned := s.unsigned[vers]
 	s.mu.Unlock()
-	if path != modPath || !ok {
-		return nil, fmt.Errorf("%s@%s: %w", path, vers, fs.ErrNotExist) // the server answers 404
+	if path != modPath || !ok || unsigned {
+		return nil, fs.ErrNotExist // the server answers 404 (it checks with os.IsNotExist, which does not unwrap)
 	}
 	h1, err := s.H1(vers, zip)
 	if err != nil {

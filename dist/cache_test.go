@@ -1,0 +1,92 @@
+package dist
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "latest")
+	for _, content := range []string{"first", "second, longer"} {
+		if err := writeFileAtomic(p, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(readFile(t, p)); got != content {
+			t.Errorf("content %q, want %q", got, content)
+		}
+	}
+	if files := cacheFiles(t, dir); !slices.Equal(files, []string{"sub/latest"}) {
+		t.Errorf("files %q, want only sub/latest", files)
+	}
+	// A folder in the way: an error, and no temporary file left behind.
+	if err := os.MkdirAll(filepath.Join(dir, "busy", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "busy"), []byte("data")); err == nil {
+		t.Error("replacing a folder succeeded")
+	}
+	assertNoTemp(t, dir)
+}
+
+func TestCleanStale(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	for name, age := range map[string]time.Duration{
+		".go.zip.tmp-123":   48 * time.Hour, // left by a killed process
+		".go.zip.tmp-456":   time.Hour,      // maybe another process, still downloading
+		"go.zip":            48 * time.Hour,
+		"notes.tmp-but-not": 48 * time.Hour,
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cleanStale(dir, now)
+	got := cacheFiles(t, dir)
+	if want := []string{".go.zip.tmp-456", "go.zip", "notes.tmp-but-not"}; !slices.Equal(got, want) {
+		t.Errorf("after cleaning: %q, want %q", got, want)
+	}
+}
+
+func TestPlaceFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	final := filepath.Join(dir, "go.zip")
+	if err := os.MkdirAll(filepath.Join(final, "in-the-way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := createTemp(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp.WriteString("zip")
+	f := &Fetcher{opts: FetchOptions{Log: &strings.Builder{}}}
+	if err := f.place(tmp, final, "00"); err == nil || !strings.Contains(err.Error(), "rename") {
+		t.Errorf("error = %v, want a rename error", err)
+	}
+	assertNoTemp(t, dir)
+}
+
+func TestDefaultCacheDir(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the XDG layout is Linux's")
+	}
+	t.Setenv("XDG_CACHE_HOME", "/tmp/xdg-cache")
+	t.Setenv("HOME", "/home/builder")
+	dir, err := DefaultCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir != "/tmp/xdg-cache/gomsi" {
+		t.Errorf("DefaultCacheDir() = %s", dir)
+	}
+}
