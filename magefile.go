@@ -71,6 +71,69 @@ func Msi(ctx context.Context) error {
 	return err
 }
 
+// Sign signs the MSIs in _out with Authenticode (building them first if there are none).
+func Sign(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	msis, err := p.SignMSIs(ctx)
+	for _, m := range msis {
+		fmt.Println(m)
+	}
+	return err
+}
+
+// Verify checks the signature, certificate chain and timestamp of each MSI in _out and prints them.
+func Verify(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	reports, err := p.VerifyMSIs(ctx)
+	for _, r := range reports {
+		fmt.Println(r)
+	}
+	return err
+}
+
+// Publish uploads the MSIs in _out, their .sha256 files and SHA256SUMS to the GitHub release of the tag.
+func Publish(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	res, err := p.Publish(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("release %s: %d uploaded, %d unchanged, %d replaced\n", res.URL, len(res.Uploaded), len(res.Unchanged), len(res.Replaced))
+	return nil
+}
+
+// Release builds the MSIs, signs them when signing is configured, verifies them and publishes them.
+func Release(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	if _, err := p.MSI(ctx); err != nil {
+		return err
+	}
+	if s, err := p.Signer(ctx); err != nil {
+		return err
+	} else if s != nil {
+		reports, err := p.VerifyMSIs(ctx)
+		for _, r := range reports {
+			fmt.Println(r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return Publish(ctx)
+}
+
 // Check lists the WiX toolsets and helper tools found, with versions, and how to install the missing ones.
 func Check(ctx context.Context) error {
 	p, err := newPipeline()

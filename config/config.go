@@ -35,6 +35,7 @@ type Config struct {
 
 	Installer `yaml:",inline"` // installer behaviour: installer.go
 	Toolsets  `yaml:",inline"` // toolset locations and options: toolsets.go
+	Release   `yaml:",inline"` // signing and publishing: release.go
 }
 
 // Default returns the settings used when neither file nor environment says otherwise.

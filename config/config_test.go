@@ -62,13 +62,43 @@ upgrade_codes:
 	}
 }
 
+func TestKeysDescendIntoSections(t *testing.T) {
+	keys := strings.Join(Keys(), " ")
+	for _, k := range []string{"go_version", "arch", "sign", "publish", "toolset"} {
+		if !strings.Contains(" "+keys+" ", " "+k+" ") {
+			t.Errorf("Keys() = %s, missing %s", keys, k)
+		}
+	}
+}
+
+func TestSignEnvFallsBackToFile(t *testing.T) {
+	p := writeConfig(t, "sign:\n  digest: sha384\n  timestamp_urls: [http://a/, http://b/]\n  binaries: true\n")
+	cfg, err := Load(p, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Sign.Binaries {
+		t.Error("sign.binaries not read")
+	}
+	get := cfg.SignEnv(env(map[string]string{"GOMSI_SIGN_DIGEST": "sha512"}))
+	if got := get("GOMSI_SIGN_DIGEST"); got != "sha512" {
+		t.Errorf("environment must win: digest %q", got)
+	}
+	if got := get("GOMSI_TIMESTAMP_URLS"); got != "http://a/,http://b/" {
+		t.Errorf("timestamp URLs from the file: %q", got)
+	}
+	if got := get("GOMSI_SIGN_ALLOW_UNSTAMPED"); got != "" {
+		t.Errorf("allow_unstamped defaults to off: %q", got)
+	}
+}
+
 func TestBadConfig(t *testing.T) {
 	tests := []struct {
 		body string
 		env  map[string]string
 		want string
 	}{
-		{"go_version: latest\ntoolsett: wixl\n", nil, `line 2: unknown key "toolsett" (known keys: arch, exclude, go_version, out, source, templates, toolset, upgrade_codes)`},
+		{"go_version: latest\ntoolsett: wixl\n", nil, `line 2: unknown key "toolsett" (known keys: arch, exclude, go_version, out, `},
 		{"arch: [amd64, riscv64]\n", nil, `config: arch: unknown arch "riscv64": use one of 386, amd64, arm64`},
 		{"", map[string]string{"GOMSI_ARCH": "x86_64"}, `unknown arch "x86_64"`},
 		{"toolset: candle\n", nil, `config: toolset "candle": use one of`},

@@ -15,6 +15,7 @@ import (
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/product"
+	"github.com/gomsi/gomsi/sign"
 	"github.com/gomsi/gomsi/templates"
 	"github.com/gomsi/gomsi/wix"
 )
@@ -25,6 +26,10 @@ type Pipeline struct {
 	Log      io.Writer     // progress lines; io.Discard for silence
 	Runner   wix.Runner    // runs external tools; wix.ExecRunner by default
 	Toolsets []wix.Toolset // candidates in order of preference; all known ones by default
+	Env      Getenv        // the environment (secrets); os.Getenv by default
+
+	signer    *sign.Signer
+	signerErr error
 }
 
 // Build is one installer: a distribution for one arch and what came of it.
@@ -74,6 +79,9 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 func (p *Pipeline) Harvest(ctx context.Context) ([]*Build, error) {
 	builds, err := p.Fetch(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := p.signBinaries(ctx, builds); err != nil {
 		return nil, err
 	}
 	for _, b := range builds {
@@ -138,6 +146,13 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 		job := wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI}
 		if err := toolset.Build(ctx, job); err != nil {
 			return nil, err
+		}
+		if s, err := p.Signer(ctx); err != nil {
+			return nil, err
+		} else if s != nil {
+			if err := p.signMSI(ctx, s, b.MSI); err != nil {
+				return nil, err
+			}
 		}
 		if b.SHA256, err = writeChecksum(b.MSI); err != nil {
 			return nil, err

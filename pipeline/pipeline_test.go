@@ -48,19 +48,25 @@ func newTestPipeline(t *testing.T, source string) *Pipeline {
 	cfg.Source = source
 	cfg.Out = filepath.Join(t.TempDir(), "out")
 	cfg.Toolset = "wixl"
-	var log bytes.Buffer
+	log := &bytes.Buffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("pipeline log:\n%s", log.String())
 		}
 	})
-	return &Pipeline{Config: cfg, Log: &log}
+	return &Pipeline{Config: cfg, Log: log, Env: func(string) string { return "" }}
 }
 
 func buildMSI(t *testing.T, source string) *Build {
 	t.Helper()
+	return buildMSIWith(t, source, func(*Pipeline) {})
+}
+
+func buildMSIWith(t *testing.T, source string, edit func(*Pipeline)) *Build {
+	t.Helper()
 	testtool.Require(t, "wixl")
 	p := newTestPipeline(t, source)
+	edit(p)
 	builds, err := p.MSI(context.Background())
 	if err != nil {
 		t.Fatal(err)

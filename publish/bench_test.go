@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/publish/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/ghfake"
 )
 
 const benchSize = 64 << 20 // about one Go MSI

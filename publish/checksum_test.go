@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/publish/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/ghfake"
 )
 
 func TestWriteAtomic(t *testing.T) {

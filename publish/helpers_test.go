@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/publish/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/ghfake"
 )
 
 // testToken looks like a real fine-grained token so that a leak is obvious.

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/publish/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/ghfake"
 )
 
 func sha(b []byte) string {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/publish/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/ghfake"
 )
 
 // Every failure path must keep the token out of errors and logs, including

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/sign/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testpki"
 )
 
 // pki is one set of throwaway authorities per test binary run: key

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/sign/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testpki"
 )
 
 // Every key source must produce a working signature, with the chain in the

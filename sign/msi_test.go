@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/sign/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testpki"
 	"github.com/sassoftware/relic/v7/lib/comdoc"
 )
 

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/sign/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testpki"
 	"github.com/sassoftware/relic/v7/lib/authenticode"
 )
 

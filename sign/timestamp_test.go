@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/sign/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testpki"
 )
 
 func TestTimestampFallback(t *testing.T) {

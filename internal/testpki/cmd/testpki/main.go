@@ -1,7 +1,7 @@
 // Command testpki creates a throwaway code-signing PKI and serves an RFC 3161
 // timestamp authority on 127.0.0.1, to try `mage sign verify` end to end:
 //
-//	go run ./sign/internal/testpki/cmd/testpki -dir _out/testpki
+//	go run ./internal/testpki/cmd/testpki -dir _out/testpki
 //
 // It writes the CA roots and a PFX, prints the environment to export and
 // serves until interrupted. Never use its keys for anything real.
@@ -21,7 +21,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gomsi/gomsi/sign/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testpki"
 )
 
 func main() {

@@ -1,7 +1,7 @@
 // Command ghfake runs the fake GitHub API on a fixed address, to try
 // `mage publish` by hand:
 //
-//	go run ./publish/internal/ghfake/cmd/ghfake -addr 127.0.0.1:8089 &
+//	go run ./internal/ghfake/cmd/ghfake -addr 127.0.0.1:8089 &
 //	GOMSI_GITHUB_API_URL=http://127.0.0.1:8089/ GOMSI_GITHUB_UPLOAD_URL=http://127.0.0.1:8089/ \
 //	GITHUB_TOKEN=x GOMSI_GITHUB_REPO=acme/go-msi GOMSI_TAG=v1.26.8 go run mage.go publish
 //
@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gomsi/gomsi/publish/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/ghfake"
 )
 
 func main() {

@@ -1,0 +1,80 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gomsi/gomsi/product"
+	"github.com/gomsi/gomsi/publish"
+)
+
+// Fixes lists what gomsi's installers do better than the official one; the
+// release notes show it.
+var Fixes = []string{
+	"Component GUIDs are stable name-based UUIDs, not random on every build, so component reference counting works across upgrades.",
+	"Uninstalling leaves no empty folder behind.",
+	"Every file of the distribution is checked to be installable on Windows before packaging.",
+}
+
+// Publish uploads the MSIs of the out folder, their .sha256 files and a
+// SHA256SUMS to the GitHub release of the configured tag.
+func (p *Pipeline) Publish(ctx context.Context) (publish.Result, error) {
+	cfg, err := publish.ConfigFromEnv(p.getenv(), p.Config.Publish)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	msis, err := p.OutMSIs()
+	if err != nil {
+		return publish.Result{}, err
+	}
+	if len(msis) == 0 {
+		return publish.Result{}, fmt.Errorf("publish: no MSI in %s: run go run mage.go msi first", p.Config.Out)
+	}
+	rel := publish.Release{Assets: msis, Fixes: Fixes}
+	versions := map[string]bool{}
+	for _, m := range msis {
+		version, arch, ok := parseMSIName(filepath.Base(m))
+		if !ok {
+			return publish.Result{}, fmt.Errorf("publish: %s is not named go<version>.windows-<arch>.msi: remove it from %s", m, p.Config.Out)
+		}
+		versions[version] = true
+		rel.Arches = append(rel.Arches, arch)
+	}
+	var vs []string
+	for v := range versions {
+		vs = append(vs, strings.TrimPrefix(v, "go"))
+	}
+	sort.Strings(vs)
+	rel.GoVersion = strings.Join(vs, ", ")
+	var opts []publish.Option
+	if p.Log != nil {
+		opts = append(opts, publish.WithLogger(p.Log))
+	}
+	pub, err := publish.New(cfg, opts...)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	return pub.Publish(ctx, rel)
+}
+
+// parseMSIName splits go1.26.8.windows-amd64.msi into go1.26.8 and amd64.
+func parseMSIName(name string) (version, arch string, ok bool) {
+	rest, ok := strings.CutSuffix(name, ".msi")
+	if !ok {
+		return "", "", false
+	}
+	version, arch, ok = strings.Cut(rest, ".windows-")
+	if !ok {
+		return "", "", false
+	}
+	if _, err := product.ParseGoVersion(version); err != nil {
+		return "", "", false
+	}
+	if _, err := product.LookupArch(arch); err != nil {
+		return "", "", false
+	}
+	return version, arch, true
+}

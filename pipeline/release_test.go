@@ -1,0 +1,116 @@
+package pipeline
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/testpki"
+)
+
+// TestSignVerifyPublish runs the release path as mage release does: build,
+// sign with a PFX and a local timestamp server, verify against the test
+// root, publish to a fake GitHub, and publish again without any write.
+func TestSignVerifyPublish(t *testing.T) {
+	ca, err := testpki.NewAuthority("gomsi test CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := ca.CodeSigner(testpki.RSA, "gomsi test signer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsa, err := testpki.NewTSA(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsaServer := httptest.NewServer(tsa)
+	defer tsaServer.Close()
+	dir := t.TempDir()
+	pfx, roots := filepath.Join(dir, "signer.pfx"), filepath.Join(dir, "roots.pem")
+	const password = "s3cret-pfx-password"
+	if err := id.WritePFX(pfx, password); err != nil {
+		t.Fatal(err)
+	}
+	if err := ca.WriteRootPEM(roots); err != nil {
+		t.Fatal(err)
+	}
+	gh := ghfake.New(ghfake.Options{Token: "ghp_testtoken"})
+	defer gh.Close()
+	env := map[string]string{
+		"GOMSI_SIGN_PFX":          pfx,
+		"GOMSI_SIGN_PASSWORD":     password,
+		"GOMSI_TIMESTAMP_URLS":    "http://127.0.0.1:1/down," + tsaServer.URL + "/",
+		"GOMSI_VERIFY_ROOTS":      roots,
+		"GOMSI_GITHUB_API_URL":    gh.APIURL(),
+		"GOMSI_GITHUB_UPLOAD_URL": gh.UploadURL(),
+		"GITHUB_TOKEN":            "ghp_testtoken",
+		"GOMSI_GITHUB_REPO":       "acme/go-msi",
+		"GOMSI_TAG":               "v1.26.8",
+	}
+
+	b := buildMSIWith(t, smallTree(t, "go1.26.8"), func(p *Pipeline) { p.Env = func(k string) string { return env[k] } })
+	assertChecksumFile(t, b) // the checksum is of the signed file
+	p := newTestPipeline(t, "")
+	p.Config.Out = filepath.Dir(b.MSI)
+	p.Env = func(k string) string { return env[k] }
+	reports, err := p.VerifyMSIs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || !strings.Contains(reports[0].Signer, "gomsi test signer") || reports[0].Timestamp.IsZero() {
+		t.Errorf("verify: %+v", reports)
+	}
+	// Another root must not verify it.
+	other, _ := testpki.NewAuthority("other CA")
+	otherRoots := filepath.Join(dir, "other.pem")
+	other.WriteRootPEM(otherRoots)
+	env["GOMSI_VERIFY_ROOTS"] = otherRoots
+	if _, err := p.VerifyMSIs(context.Background()); err == nil {
+		t.Error("verified against an unrelated root")
+	}
+
+	res, err := p.Publish(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Created || len(res.Uploaded) != 3 { // the MSI, its .sha256 and SHA256SUMS
+		t.Errorf("first publish: %+v", res)
+	}
+	writes := len(gh.Writes())
+	if _, err := p.Publish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if extra := gh.Writes()[writes:]; len(extra) != 0 {
+		t.Errorf("second publish wrote: %v", extra)
+	}
+	if probs := gh.Problems(); len(probs) > 0 {
+		t.Errorf("the fake GitHub saw protocol problems: %v", probs)
+	}
+	log := p.Log.(interface{ String() string }).String()
+	for _, secret := range []string{password, "ghp_testtoken"} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the log shows a secret")
+		}
+	}
+}
+
+func TestSignMSIsWithoutConfiguration(t *testing.T) {
+	p := newTestPipeline(t, "")
+	p.Env = func(string) string { return "" }
+	if _, err := p.SignMSIs(context.Background()); err == nil || !strings.Contains(err.Error(), "set GOMSI_SIGN_PFX") {
+		t.Errorf("SignMSIs without a key: %v", err)
+	}
+	os.MkdirAll(p.Config.Out, 0o755)
+	os.WriteFile(filepath.Join(p.Config.Out, "notes.msi"), nil, 0o644)
+	p.Env = func(k string) string {
+		return map[string]string{"GITHUB_TOKEN": "x", "GOMSI_GITHUB_REPO": "a/b", "GOMSI_TAG": "v1"}[k]
+	}
+	if _, err := p.Publish(context.Background()); err == nil || !strings.Contains(err.Error(), "is not named go<version>.windows-<arch>.msi") {
+		t.Errorf("publishing a stray MSI: %v", err)
+	}
+}
