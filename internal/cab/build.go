@@ -46,7 +46,7 @@ func (b *builder) run(ctx context.Context) (cabs []Cabinet, err error) {
 	defer cancel()
 	encoders := make([]*encoder, b.o.Workers)
 	for i := range encoders {
-		if encoders[i], err = newEncoder(b.o.Level, !b.o.IndependentBlocks); err != nil {
+		if encoders[i], err = newEncoder(b.o.Level, !b.o.IndependentBlocks, b.o.unguarded); err != nil {
 			return nil, err
 		}
 	}

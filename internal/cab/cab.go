@@ -84,6 +84,7 @@ type Cabinet struct {
 type resolved struct {
 	Options
 	date, time uint16
+	unguarded  bool // tests only: see encoder.unguarded
 }
 
 func (o Options) resolve() (*resolved, error) {

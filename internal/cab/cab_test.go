@@ -82,8 +82,8 @@ func corpus() []struct {
 		data []byte
 	}
 	c := []entry{
-		{"repeat.bin", append(slices.Clone(rep), rep...)}, // block 1 = block 0: distance 32768 only
-		{"debruijn.txt", deBruijn(32)},                    // no match at all
+		{"repeat.bin", append(slices.Clone(rep), shifted(rep)...)}, // block 1: distance symbol 29 only
+		{"debruijn.txt", deBruijn(32)},                             // no match at all
 		{"exact32k.bin", randomBytes(1, blockSize)},
 		{"empty.txt", nil},
 		{"periodic.txt", periodic}, // one distance only

@@ -33,14 +33,17 @@ type encoder struct {
 	// history feeds the previous block to the compressor as its dictionary;
 	// MSZIP inflaters keep the last 32 KiB window across CFDATA blocks.
 	history bool
+	// unguarded ships the compressor's output unchecked; only tests set it,
+	// to show that the strict oracles reject what the guard repairs.
+	unguarded bool
 }
 
-func newEncoder(level int, history bool) (*encoder, error) {
+func newEncoder(level int, history, unguarded bool) (*encoder, error) {
 	fw, err := flate.NewWriter(nil, level)
 	if err != nil {
 		return nil, fmt.Errorf("create compressor: %w", err)
 	}
-	return &encoder{fw: fw, guard: newGuard(), history: history}, nil
+	return &encoder{fw: fw, guard: newGuard(), history: history, unguarded: unguarded}, nil
 }
 
 // encode appends to dst the CFDATA record (header, "CK", one complete
@@ -60,11 +63,19 @@ func (e *encoder) encode(dst, data, prev []byte) ([]byte, outcome, error) {
 	if err := e.fw.Close(); err != nil {
 		return dst, 0, fmt.Errorf("compress block: %w", err)
 	}
-	how := stored
-	payload := e.buf.Bytes()
+	return e.record(dst, data, e.buf.Bytes())
+}
+
+// record appends the CFDATA record for data given its compressed form:
+// the guarded deflate stream, or a stored block when that is not smaller
+// or the guard cannot vouch for the stream.
+func (e *encoder) record(dst, data, deflated []byte) ([]byte, outcome, error) {
+	how, payload := stored, deflated
 	if len(payload) < len(data)+5 {
 		checked, err := e.guard.check(payload)
 		switch {
+		case e.unguarded:
+			how = compressed
 		case err == nil && len(checked) < len(data)+5:
 			payload, how = checked, compressed
 			if e.guard.repairs > 0 {

@@ -18,9 +18,10 @@ import (
 // each Huffman code is complete. A distance code with at most one symbol X
 // is repaired: the block is re-sent with distance lengths {X:1, Y:1} (Y a
 // neighbour of X), a complete code, each distance symbol re-encoded with
-// its new one-bit code and every other bit copied. The header is rebuilt
-// with a code-length code of its own (see header.go). Any other defect is
-// reported and the caller stores the block uncompressed.
+// its new one-bit code and every other bit copied. The header is rebuilt,
+// reusing the block's code-length code when it covers the new header (see
+// header.go). Any other defect is reported and the caller stores the block
+// uncompressed.
 
 // errIncomplete marks output a strict inflater would refuse and the guard
 // cannot repair.
@@ -158,8 +159,8 @@ func (g *guard) dynamic(r *bitReader, start int, final bool) error {
 	if g.dist.used > 1 {
 		return fmt.Errorf("distance code: %w", errIncomplete)
 	}
-	g.repairs++
 	if g.w == nil {
+		g.repairs++
 		return g.codes(r, &g.lit, &g.dist, -1)
 	}
 	// Rewrite: a complete two-symbol distance code around the used symbol.
@@ -176,7 +177,7 @@ func (g *guard) dynamic(r *bitReader, start int, final bool) error {
 	var newLens [maxDist]uint8
 	newLens[x], newLens[y] = 1, 1
 	dlens := newLens[:max(x, y)+1]
-	writeDynamicHeader(g.w, final, lit, dlens)
+	writeDynamicHeader(g.w, final, lit, dlens, &g.cl.lengths)
 	g.newDist = [maxDist]uint32{}
 	g.newDist[max(x, y)] = 1 // canonical: the smaller symbol gets "0"
 	g.rewrites = true

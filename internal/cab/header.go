@@ -80,16 +80,28 @@ type clSymbol struct {
 }
 
 // writeDynamicHeader writes BFINAL, BTYPE 2 and a header sending the code
-// lengths lit and dist. Its code-length code is a balanced complete code over
-// the symbols used, not an optimal one: a repaired header costs a few bits
-// more, and no length-limited Huffman construction is needed to get there.
-func writeDynamicHeader(w *bitWriter, final bool, lit, dist []uint8) {
+// lengths lit and dist. Its code-length code is prefer, the one of the block
+// being repaired, when that has a code for every symbol needed; otherwise a
+// balanced complete code over the symbols used. That is not optimal, but it
+// costs only a few bytes and needs no length-limited Huffman construction.
+func writeDynamicHeader(w *bitWriter, final bool, lit, dist []uint8, prefer *[19]uint8) {
 	seq := runLengths(append(append(make([]uint8, 0, len(lit)+len(dist)), lit...), dist...))
 	var freq [19]int
 	for _, s := range seq {
 		freq[s.sym]++
 	}
-	cll := balancedLengths(freq)
+	var cll [19]uint8
+	if prefer != nil {
+		cll = *prefer
+		for sym, f := range freq {
+			if f > 0 && cll[sym] == 0 {
+				cll = balancedLengths(freq)
+				break
+			}
+		}
+	} else {
+		cll = balancedLengths(freq)
+	}
 	codes := canonicalCodes(cll[:])
 	hclen := len(clOrder)
 	for hclen > 4 && cll[clOrder[hclen-1]] == 0 {
