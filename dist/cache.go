@@ -142,3 +142,17 @@ func cleanStale(dir string, now time.Time) {
 		}
 	}
 }
+
+// place renames a verified temporary file to final. If that fails because
+// another process holds final open (Windows), its verified copy is used.
+func (f *Fetcher) place(tmp *os.File, final, want string) error {
+	err := commit(tmp, final)
+	if err == nil {
+		return nil
+	}
+	os.Remove(tmp.Name())
+	if got, herr := fileSHA256(final); herr == nil && got == want {
+		return nil
+	}
+	return err
+}

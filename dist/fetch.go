@@ -7,8 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -227,81 +225,6 @@ func (f *Fetcher) list(ctx context.Context) ([]Release, error) {
 	}
 	f.releases = rels
 	return rels, nil
-}
-
-// fetchIndexed gets a file listed in a go.dev/dl index, checked against
-// the index's SHA-256 (and a pin, if any).
-func (f *Fetcher) fetchIndexed(ctx context.Context, version string, file File) (*Fetched, error) {
-	want := file.SHA256
-	if pin := f.opts.Pins[distName(version, file.Arch)]; pin != "" {
-		if strings.HasPrefix(pin, "h1:") {
-			return nil, fmt.Errorf("fetch %s: the pinned hash %s is a module hash, which only the proxy source can check; pin the zip's SHA-256 instead", file.Filename, pin)
-		}
-		if pin != want {
-			return nil, fmt.Errorf("fetch %s: the index says SHA-256 %s but the pinned one is %s; the index or the pin is wrong", file.Filename, want, pin)
-		}
-	}
-	fetched := &Fetched{SHA256: want, Prefix: "go/", Version: version, Arch: file.Arch, Layout: LayoutDist}
-	final := dlPath(f.opts.CacheDir, file)
-	fetched.Path = final
-	if ok := f.reuse(final, want); ok {
-		fetched.Cached = true
-		return fetched, nil
-	}
-	cleanStale(filepath.Dir(final), f.opts.Now())
-	url := f.opts.Source.URL + file.Filename
-	f.logf("downloading %s from %s", file.Filename, redactURL(url))
-	tmp, err := createTemp(final)
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", file.Filename, err)
-	}
-	got, _, err := f.dl.downloadTo(ctx, url, tmp, file.Filename, file.Size)
-	if err != nil {
-		discard(tmp)
-		return nil, fmt.Errorf("fetch %s: %w", file.Filename, err)
-	}
-	if got != want {
-		discard(tmp)
-		return nil, fmt.Errorf("fetch %s: SHA-256 mismatch: the download has %s but the index says %s; the download was deleted (a proxy or mirror may have altered it; try again or use another GOMSI_SOURCE)",
-			file.Filename, got, want)
-	}
-	if err := f.place(tmp, final, want); err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", file.Filename, err)
-	}
-	return fetched, nil
-}
-
-// reuse reports whether the cached file at path still has the SHA-256
-// want, removing it if not.
-func (f *Fetcher) reuse(path, want string) bool {
-	got, err := fileSHA256(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return false
-	case err != nil:
-		f.logf("warning: cannot read the cached %s (%v); downloading it again", path, err)
-	case got != want:
-		f.logf("warning: the cached %s has SHA-256 %s, not %s; downloading it again", path, got, want)
-	default:
-		f.logf("using cached %s", path)
-		return true
-	}
-	os.Remove(path)
-	return false
-}
-
-// place renames a verified temporary file to final. If that fails because
-// another process holds final open (Windows), its verified copy is used.
-func (f *Fetcher) place(tmp *os.File, final, want string) error {
-	err := commit(tmp, final)
-	if err == nil {
-		return nil
-	}
-	os.Remove(tmp.Name())
-	if got, herr := fileSHA256(final); herr == nil && got == want {
-		return nil
-	}
-	return err
 }
 
 // distName names a distribution the way pins are keyed.

@@ -1,0 +1,128 @@
+package dist
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomsi/gomsi/dist/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/testtool"
+)
+
+// BenchmarkFetchVsCurl downloads the 75 MB fixture from a local server
+// (index, redirect, file) with Fetch and with curl -L, in the same run.
+// Fetch also hashes, fsyncs and renames; curl only writes. Reported:
+// ns/op (Fetch), curl-ns/op, fetch/curl (target < 1.5) and extra-MB, the
+// growth of the process's peak resident memory during one Fetch (target
+// < 64).
+func BenchmarkFetchVsCurl(b *testing.B) {
+	fixture := testtool.Fixture(b, fixtureName)
+	curl := testtool.Require(b, "curl")
+	srv := fakedl.New()
+	defer srv.Close()
+	if _, err := srv.AddZipFile("go1.26.8", true, "amd64", fixture); err != nil {
+		b.Fatal(err)
+	}
+	client, err := NewHTTPClient(ClientOptions{Getenv: envOf(nil)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	fetchOnce := func() {
+		cache, err := os.MkdirTemp(dir, "cache")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer os.RemoveAll(cache)
+		f, err := NewFetcher(FetchOptions{Source: indexSource(srv), CacheDir: cache, HTTPClient: client, NoProgress: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		got, err := f.Fetch(context.Background(), "go1.26.8", "amd64")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got.SHA256 != fixtureSHA256 {
+			b.Fatalf("SHA-256 %s", got.SHA256)
+		}
+	}
+	curlOnce := func() time.Duration {
+		out := filepath.Join(dir, "curl.zip")
+		defer os.Remove(out)
+		start := time.Now()
+		if msg, err := exec.Command(curl, "-s", "-f", "-L", "-o", out, srv.URL+fixtureName).CombinedOutput(); err != nil {
+			b.Fatalf("curl: %v: %s", err, msg)
+		}
+		return time.Since(start)
+	}
+	fetchOnce() // warm the page cache and the connection pool
+	curlOnce()
+
+	extra := peakGrowth(fetchOnce)
+	var curlTotal time.Duration
+	b.ResetTimer()
+	for range b.N {
+		fetchOnce()
+		b.StopTimer()
+		curlTotal += curlOnce()
+		b.StartTimer()
+	}
+	b.StopTimer()
+	curlNs := float64(curlTotal.Nanoseconds()) / float64(b.N)
+	fetchNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(curlNs, "curl-ns/op")
+	b.ReportMetric(fetchNs/curlNs, "fetch/curl")
+	if extra >= 0 {
+		b.ReportMetric(float64(extra)/(1<<20), "extra-MB")
+	}
+}
+
+// peakGrowth runs f and returns how far the process's peak resident set
+// rose above its size before f, or -1 where Linux's /proc is missing.
+// Writing 5 to clear_refs resets the peak (VmHWM) to the current size.
+func peakGrowth(f func()) int64 {
+	if runtime.GOOS != "linux" {
+		f()
+		return -1
+	}
+	debug.FreeOSMemory() // so that memory reused from earlier runs counts too
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		f()
+		return -1
+	}
+	before := procStatus("VmRSS")
+	f()
+	peak := procStatus("VmHWM")
+	if before < 0 || peak < 0 {
+		return -1
+	}
+	return peak - before
+}
+
+// procStatus reads a kB field of /proc/self/status, in bytes.
+func procStatus(field string) int64 {
+	fh, err := os.Open("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n << 10
+		}
+	}
+	return -1
+}
