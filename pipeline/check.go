@@ -32,7 +32,7 @@ var helperTools = []helperTool{
 func (p *Pipeline) Check(ctx context.Context, w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOOLSET\tVERSION\tPATH\tSTATUS")
-	for _, t := range p.toolsets() {
+	for _, t := range p.known() {
 		info, err := t.Detect(ctx)
 		if err != nil {
 			fmt.Fprintf(tw, "%s\t-\t-\tmissing: %s\n", t.Name(), hintOf(err))

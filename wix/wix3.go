@@ -86,7 +86,7 @@ func (w *Wix3) locate() (candle, light string, err error) {
 		}
 	}
 	tried = append(tried, "PATH")
-	return "", "", fmt.Errorf("detect wix3: %w (looked in %s): %s", ErrNotFound, strings.Join(tried, ", "), wix3Install)
+	return "", "", fmt.Errorf("detect wix3: %w: %s (looked in %s)", ErrNotFound, wix3Install, strings.Join(tried, ", "))
 }
 
 // pairIn finds candle and light side by side in dir.

@@ -78,7 +78,7 @@ func (w *Wix4) locate() (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("detect wix4: %w (looked in PATH and ~/.dotnet/tools): %s", ErrNotFound, wix4Install)
+	return "", fmt.Errorf("detect wix4: %w: %s (looked in PATH and ~/.dotnet/tools)", ErrNotFound, wix4Install)
 }
 
 // wixVersion matches `wix --version`, such as "6.0.2+41e11442".
