@@ -1,0 +1,260 @@
+// Package wixcheck checks rendered WiX source for what the WiX schemas cannot
+// say: that ids are unique and short enough, that every reference resolves,
+// and that every component has a GUID and exactly one key path. The sources
+// of one package are checked together, as the linker sees them.
+package wixcheck
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// MaxIDLength is the longest identifier WiX accepts.
+const MaxIDLength = 72
+
+// definers maps an element that defines an id to the table the id lives
+// in: ids must be unique per table.
+var definers = map[string]string{
+	"Component":         "Component",
+	"File":              "File",
+	"Directory":         "Directory",
+	"StandardDirectory": "Directory",
+	"ComponentGroup":    "ComponentGroup",
+	"Feature":           "Feature",
+	"CustomAction":      "CustomAction",
+	"SetProperty":       "CustomAction",
+	"SetDirectory":      "CustomAction",
+	"Property":          "Property",
+	"RemoveFolder":      "RemoveFile",
+	"RemoveFile":        "RemoveFile",
+	"Environment":       "Environment",
+	"RegistryValue":     "Registry",
+	"RegistryKey":       "Registry",
+	"Binary":            "Binary",
+	"Icon":              "Icon",
+	"Shortcut":          "Shortcut",
+	"DirectorySearch":   "Signature",
+	"RegistrySearch":    "Signature",
+	"FileSearch":        "Signature",
+	"ComponentSearch":   "Signature",
+}
+
+// ref is an attribute that names an id in a table.
+type ref struct{ element, attr, table string }
+
+var refs = []ref{
+	{"ComponentRef", "Id", "Component"},
+	{"ComponentGroupRef", "Id", "ComponentGroup"},
+	{"DirectoryRef", "Id", "Directory"},
+	{"FeatureRef", "Id", "Feature"},
+	{"PropertyRef", "Id", "Property"},
+	{"CustomActionRef", "Id", "CustomAction"},
+	{"Custom", "Action", "CustomAction"},
+	{"Feature", "ConfigurableDirectory", "Directory"},
+	{"Component", "Directory", "Directory"},
+	{"CustomAction", "FileKey", "File"},
+	{"CustomAction", "FileRef", "File"},
+	{"CustomAction", "BinaryKey", "Binary"},
+	{"CustomAction", "BinaryRef", "Binary"},
+	{"CustomAction", "Directory", "Directory"},
+	{"Shortcut", "Directory", "Directory"},
+	{"Shortcut", "Icon", "Icon"},
+	{"SetDirectory", "Id", "Directory"},
+}
+
+// builtin ids exist without being defined in the sources: TARGETDIR (WiX
+// v4 and later add it) and the ids extensions define, which WiX reserves
+// the Wix prefix for.
+func builtin(table, id string) bool {
+	return table == "Directory" && id == "TARGETDIR" || strings.HasPrefix(id, "Wix")
+}
+
+var guidRE = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
+
+// keyPathHolders are the children of a Component that can be its key path.
+var keyPathHolders = map[string]bool{"File": true, "RegistryValue": true, "RegistryKey": true, "ODBCDataSource": true}
+
+type site struct {
+	file string
+	line int
+}
+
+func (s site) String() string { return fmt.Sprintf("%s:%d", s.file, s.line) }
+
+type component struct {
+	id       string
+	at       site
+	guid     string
+	keyPaths int
+}
+
+type checker struct {
+	defined map[string]map[string]site // table -> id -> where
+	used    []use
+	errs    []error
+}
+
+type use struct {
+	table, id, what string
+	at            site
+}
+
+// Check checks the sources of one package (file name to content) together
+// and returns every problem found, each naming its file and line.
+func Check(sources map[string][]byte) error {
+	c := &checker{defined: map[string]map[string]site{}}
+	names := make([]string, 0, len(sources))
+	for n := range sources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := c.file(n, sources[n]); err != nil {
+			c.errs = append(c.errs, fmt.Errorf("%s: %w", n, err))
+		}
+	}
+	for _, u := range c.used {
+		if _, ok := c.defined[u.table][u.id]; !ok && !builtin(u.table, u.id) {
+			c.errs = append(c.errs, fmt.Errorf("%s: %s refers to %s %q, which no source defines", u.at, u.what, u.table, u.id))
+		}
+	}
+	return errors.Join(c.errs...)
+}
+
+func (c *checker) errorf(at site, format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%s: "+format, append([]any{at}, args...)...))
+}
+
+func (c *checker) file(name string, body []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	var stack []*component // the enclosing Component of each open element, or nil
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			line, _ := d.InputPos()
+			at := site{name, line}
+			var cur *component
+			if len(stack) > 0 {
+				cur = stack[len(stack)-1]
+			}
+			cur = c.element(t, at, cur)
+			stack = append(stack, cur)
+		case xml.EndElement:
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if t.Name.Local == "Component" && top != nil {
+				c.endComponent(top)
+			}
+		}
+	}
+}
+
+func attr(e xml.StartElement, name string) (string, bool) {
+	for _, a := range e.Attr {
+		if a.Name.Local == name && a.Name.Space == "" {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// element records what one element defines and uses, and returns the
+// component its children belong to.
+func (c *checker) element(e xml.StartElement, at site, cur *component) *component {
+	el := e.Name.Local
+	if table, ok := definers[el]; ok {
+		id, has := attr(e, "Id")
+		if el == "SetProperty" {
+			// its custom action is named by Action, or Set + the property
+			if a, ok := attr(e, "Action"); ok {
+				id, has = a, true
+			} else if has {
+				id = "Set" + id
+			}
+		}
+		if el == "SetDirectory" {
+			table, id, has = "", "", false // its Id names a directory: a reference
+		}
+		if has {
+			c.define(table, id, el, at)
+		} else if el == "Component" || el == "File" || el == "Directory" {
+			c.errorf(at, "%s has no Id: give it one, so that its id is stable across builds", el)
+		}
+	}
+	for _, r := range refs {
+		if r.element != el {
+			continue
+		}
+		if v, ok := attr(e, r.attr); ok && v != "" {
+			c.checkLength(v, el+"/@"+r.attr, at)
+			c.used = append(c.used, use{table: r.table, id: v, what: el + "/@" + r.attr, at: at})
+		}
+	}
+	if el == "Component" {
+		id, _ := attr(e, "Id")
+		comp := &component{id: id, at: at}
+		comp.guid, _ = attr(e, "Guid")
+		if kp, _ := attr(e, "KeyPath"); kp == "yes" {
+			comp.keyPaths++
+		}
+		return comp
+	}
+	if cur != nil && keyPathHolders[el] {
+		if kp, _ := attr(e, "KeyPath"); kp == "yes" {
+			cur.keyPaths++
+		}
+	}
+	return cur
+}
+
+func (c *checker) define(table, id, el string, at site) {
+	c.checkLength(id, el+"/@Id", at)
+	ids := c.defined[table]
+	if ids == nil {
+		ids = map[string]site{}
+		c.defined[table] = ids
+	}
+	if prev, dup := ids[id]; dup {
+		if el == "StandardDirectory" {
+			// WiX v4 merges the references to a standard folder
+			return
+		}
+		c.errorf(at, "%s id %q is defined twice in the %s table (first at %s)", el, id, table, prev)
+		return
+	}
+	ids[id] = at
+}
+
+func (c *checker) checkLength(id, what string, at site) {
+	if len(id) > MaxIDLength {
+		c.errorf(at, "%s %q is %d characters long; WiX accepts at most %d", what, id, len(id), MaxIDLength)
+	}
+}
+
+func (c *checker) endComponent(comp *component) {
+	switch {
+	case comp.guid == "":
+		c.errorf(comp.at, "Component %q has no Guid: give it a stable GUID (WiX would generate none, or a new one each build)", comp.id)
+	case !guidRE.MatchString(comp.guid):
+		c.errorf(comp.at, "Component %q has Guid %q, not an explicit GUID such as 22EA7650-4AC6-4001-BF29-F4B8775DB1C0", comp.id, comp.guid)
+	}
+	switch {
+	case comp.keyPaths == 0:
+		c.errorf(comp.at, "Component %q has no key path: mark its File KeyPath=\"yes\", or the Component itself when it holds no file", comp.id)
+	case comp.keyPaths > 1:
+		c.errorf(comp.at, "Component %q has %d key paths; Windows Installer allows one", comp.id, comp.keyPaths)
+	}
+}
