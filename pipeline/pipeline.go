@@ -86,8 +86,7 @@ func (p *Pipeline) Harvest(ctx context.Context) ([]*Build, error) {
 	}
 	for _, b := range builds {
 		start := time.Now()
-		scope := b.Product.UpgradeCode + "|" + b.Product.Arch.GOARCH + "|" + b.Product.Arch.ProgramFiles + `\Go`
-		b.Tree, err = harvest.Harvest(os.DirFS(b.Dist.Root), harvest.Options{Exclude: p.Config.Exclude, GUIDScope: scope})
+		b.Tree, err = harvest.Harvest(os.DirFS(b.Dist.Root), harvest.Options{Exclude: p.Config.Exclude, GUIDScope: p.guidScope(b)})
 		if err != nil {
 			return nil, fmt.Errorf("harvest %s: %w", b.Dist.Root, err)
 		}
@@ -111,11 +110,16 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 		return nil, nil, err
 	}
 	for _, b := range builds {
+		plan, err := p.installerPlan(b, toolset.Name())
+		if err != nil {
+			return nil, nil, err
+		}
 		sources, err := r.Render(templates.Data{
-			Product:  b.Product,
-			Tree:     b.Tree,
-			Toolset:  toolset.Name(),
-			Comments: fmt.Sprintf("%s for windows/%s, packaged by gomsi", b.Product.GoVersion, b.Product.Arch.GOARCH),
+			Product:   b.Product,
+			Tree:      b.Tree,
+			Toolset:   toolset.Name(),
+			Comments:  fmt.Sprintf("%s for windows/%s, packaged by gomsi", b.Product.GoVersion, b.Product.Arch.GOARCH),
+			Installer: plan,
 		})
 		if err != nil {
 			return nil, nil, err
@@ -140,11 +144,17 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := p.checkPatch(toolset.Name()); err != nil {
+		return nil, err
+	}
 	for _, b := range builds {
 		start := time.Now()
 		b.MSI = filepath.Join(p.Config.Out, b.Product.MSIName())
 		job := wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI}
 		if err := toolset.Build(ctx, job); err != nil {
+			return nil, err
+		}
+		if err := p.patchMSI(ctx, b, toolset.Name()); err != nil {
 			return nil, err
 		}
 		if s, err := p.Signer(ctx); err != nil {

@@ -52,13 +52,56 @@ func (v GoVersion) String() string {
 
 // MSIVersion maps a Go version to a ProductVersion (major.minor.build, within
 // 255.255.65535) as the official installer does: go1.X.Y -> 1.X.Y, and a
-// prerelease go1.Xrc1 -> 1.X.0, the same as its final release (the installer
-// templates handle upgrades between the two).
+// prerelease go1.Xbeta1 or go1.Xrc1 -> 1.X.0, the same as its final release
+// go1.X.0. The collision is deliberate (an official RC and gomsi's final
+// release must replace each other) and handled explicitly: Windows Installer
+// ignores a fourth field when it compares versions, so the installer orders
+// releases that share a ProductVersion by ReleaseKey instead (a final release
+// replaces its RC; with downgrades refused, an RC cannot replace its final).
+// Versions beyond 255.255.65535, and prerelease numbers beyond 999, are
+// errors rather than values that would wrap or truncate into another release.
 func (v GoVersion) MSIVersion() (string, error) {
-	if v.Major > 255 || v.Minor > 255 || v.Patch > 65535 {
-		return "", fmt.Errorf("map %s to an MSI version: fields exceed 255.255.65535", v)
+	if v.Major < 0 || v.Minor < 0 || v.Patch < 0 || v.Major > 255 || v.Minor > 255 || v.Patch > 65535 {
+		return "", fmt.Errorf("map %s to an MSI version: fields exceed 255.255.65535, which Windows Installer cannot compare", v)
+	}
+	if v.PreNum > 999 {
+		return "", fmt.Errorf("map %s to an MSI version: prerelease number %d exceeds 999", v, v.PreNum)
 	}
 	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch), nil
+}
+
+// ReleaseKey is a fixed-width string that sorts like Compare: the installer
+// stores it in the registry and compares it lexically in a launch condition,
+// which tells apart the releases that share a ProductVersion (go1.27rc1,
+// go1.27rc2 and go1.27.0 are all 1.27.0).
+func (v GoVersion) ReleaseKey() string {
+	return fmt.Sprintf("%03d.%03d.%05d.%d.%03d", v.Major, v.Minor, v.Patch, preRank(v), v.PreNum)
+}
+
+// MinWindows is the oldest Windows a Go release runs on: Go 1.21 dropped
+// Windows 7, 8 and 8.1 (and Server 2008 and 2012).
+func (v GoVersion) MinWindows() WindowsRelease {
+	if v.Major > 1 || v.Minor >= 21 {
+		return Windows10
+	}
+	return Windows7SP1
+}
+
+// WindowsRelease is a minimum Windows version a Go release needs.
+type WindowsRelease int
+
+// The Windows releases Go has required.
+const (
+	Windows7SP1 WindowsRelease = iota
+	Windows10
+)
+
+// String names the release as a user would look for it.
+func (w WindowsRelease) String() string {
+	if w == Windows10 {
+		return "Windows 10 or Windows Server 2016"
+	}
+	return "Windows 7 SP1 or Windows Server 2008 R2 SP1"
 }
 
 // Compare orders versions: -1 if v < w, 0 if equal, +1 if v > w.

@@ -22,7 +22,7 @@ import (
 	"github.com/gomsi/gomsi/product"
 )
 
-//go:embed wix3/*.wxs.tmpl
+//go:embed wix3/*.wxs.tmpl wix4/*.wxs.tmpl
 var embedded embed.FS
 
 // Data is everything a template can use.
@@ -31,6 +31,8 @@ type Data struct {
 	Tree     *harvest.Tree
 	Toolset  string // the compiler the source is for: templates leave out what it cannot read
 	Comments string // summary information comments
+
+	Installer InstallerData // what the installer does on the target machine: installer.go
 }
 
 // Source is one rendered WiX source file.

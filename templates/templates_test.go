@@ -33,7 +33,7 @@ func testData(t *testing.T, toolset string) Data {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Data{Product: p, Tree: tree, Toolset: toolset, Comments: `Built by gomsi "test" & co`}
+	return Data{Product: p, Tree: tree, Toolset: toolset, Comments: `Built by gomsi "test" & co`, Installer: testInstaller(toolset)}
 }
 
 func TestGolden(t *testing.T) {

@@ -1,0 +1,198 @@
+// Package msipatch adds to a built MSI what its toolset could not compile:
+// wixl 0.101 has no <Environment>, so gomsi writes the Environment table and
+// schedules WriteEnvironmentStrings/RemoveEnvironmentStrings itself with
+// msitools' msibuild. A package that lacks a behaviour gomsi promises is
+// never left behind: on failure the package is removed.
+package msipatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/gomsi/gomsi/templates"
+	"github.com/gomsi/gomsi/wix"
+)
+
+// Patcher runs msibuild.
+type Patcher struct {
+	Msibuild string     // the msibuild program; "msibuild" on PATH by default
+	Runner   wix.Runner // runs it
+}
+
+// Standard sequence numbers of the environment actions (WiX and wixl agree).
+const (
+	seqRemoveEnvironment = 3300
+	seqWriteEnvironment  = 5200
+)
+
+// ErrNoMsibuild is wrapped by errors when msibuild is not installed.
+var ErrNoMsibuild = errors.New("msibuild not found")
+
+func (p Patcher) path() string {
+	if p.Msibuild != "" {
+		return p.Msibuild
+	}
+	return "msibuild"
+}
+
+// Check finds msibuild, so that a build that will need it fails before
+// compiling anything.
+func (p Patcher) Check() (string, error) {
+	path, err := exec.LookPath(p.path())
+	if err != nil {
+		return "", fmt.Errorf("patch MSI: %w: the toolset cannot compile environment changes and gomsi adds them with msibuild; install it with apt-get install msitools (Debian, Ubuntu) or brew install msitools (macOS), or use another toolset", ErrNoMsibuild)
+	}
+	return path, nil
+}
+
+// Apply adds d's environment changes to msi. The package is patched under a
+// temporary name in its folder and renamed when complete; on any failure
+// msi itself is removed, because it would lack the environment changes.
+func (p Patcher) Apply(ctx context.Context, msi string, d templates.InstallerData) (err error) {
+	if len(d.Environment) == 0 {
+		return nil
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(msi)
+		}
+	}()
+	prog, err := p.Check()
+	if err != nil {
+		return err
+	}
+	idt, err := EnvironmentIDT(d)
+	if err != nil {
+		return fmt.Errorf("patch %s: %w", msi, err)
+	}
+	work, err := os.MkdirTemp(filepath.Dir(msi), ".msipatch-*")
+	if err != nil {
+		return fmt.Errorf("patch %s: %w", msi, err)
+	}
+	defer os.RemoveAll(work)
+	// msibuild -i names the table after the file.
+	idtPath := filepath.Join(work, "Environment.idt")
+	if err := os.WriteFile(idtPath, idt, 0o644); err != nil {
+		return fmt.Errorf("patch %s: %w", msi, err)
+	}
+	tmp := filepath.Join(work, filepath.Base(msi))
+	if err := copyFile(msi, tmp); err != nil {
+		return fmt.Errorf("patch %s: %w", msi, err)
+	}
+	args := []string{tmp, "-i", idtPath}
+	for _, a := range []struct {
+		name string
+		seq  int
+	}{{"RemoveEnvironmentStrings", seqRemoveEnvironment}, {"WriteEnvironmentStrings", seqWriteEnvironment}} {
+		// DELETE first: a later wixl that schedules them itself must not
+		// make the INSERT fail on a duplicate key.
+		args = append(args,
+			"-q", fmt.Sprintf("DELETE FROM `InstallExecuteSequence` WHERE `Action` = '%s'", a.name),
+			"-q", fmt.Sprintf("INSERT INTO `InstallExecuteSequence` (`Action`, `Sequence`) VALUES ('%s', %d)", a.name, a.seq))
+	}
+	out, err := p.Runner.Run(ctx, wix.Command{Path: prog, Args: args})
+	if err == nil && len(strings.TrimSpace(string(out))) > 0 {
+		// msibuild prints only when something went wrong, sometimes with exit status 0.
+		err = errors.New("msibuild printed a warning")
+	}
+	if err != nil {
+		return fmt.Errorf("patch %s: msibuild: %w: %s", msi, err, strings.TrimSpace(string(out)))
+	}
+	if err := syncFile(tmp); err != nil {
+		return fmt.Errorf("patch %s: %w", msi, err)
+	}
+	if err := os.Rename(tmp, msi); err != nil {
+		return fmt.Errorf("patch %s: %w", msi, err)
+	}
+	return nil
+}
+
+// EnvironmentIDT renders d's environment changes as an Environment table in
+// msibuild's .idt format. The Name column carries the action in prefixes, as
+// WiX compiles <Environment>: "=" set, "+" create only if unset, "-" remove
+// on uninstall, "*" system variable; the Value puts "[~]" where the existing
+// value goes, so that PATH keeps its entries.
+func EnvironmentIDT(d templates.InstallerData) ([]byte, error) {
+	if d.State.ID == "" {
+		return nil, errors.New("environment changes need the install state component, which the plan lacks")
+	}
+	var b strings.Builder
+	b.WriteString("Environment\tName\tValue\tComponent_\r\ns72\tl255\tL255\ts72\r\nEnvironment\tEnvironment\r\n")
+	for _, e := range d.Environment {
+		name, value, err := row(e)
+		if err != nil {
+			return nil, err
+		}
+		for _, cell := range []string{e.ID, name, value} {
+			if strings.ContainsAny(cell, "\t\r\n") {
+				return nil, fmt.Errorf("environment %s: %q holds a tab or line break, which an .idt row cannot carry", e.ID, cell)
+			}
+			for _, r := range cell {
+				if r > 0x7e {
+					return nil, fmt.Errorf("environment %s: %q holds %q: only ASCII fits every code page", e.ID, cell, r)
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\r\n", e.ID, name, value, d.State.ID)
+	}
+	return []byte(b.String()), nil
+}
+
+func row(e templates.EnvVar) (name, value string, err error) {
+	switch e.Action {
+	case "set":
+		name = "="
+	case "create":
+		name = "+"
+	default:
+		return "", "", fmt.Errorf("environment %s: action %q: use set or create", e.ID, e.Action)
+	}
+	name += "-" // never permanent: uninstall removes exactly what install added
+	if e.System {
+		name += "*"
+	}
+	name += e.Name
+	switch e.Part {
+	case "last":
+		value = "[~];" + e.Value
+	case "first":
+		value = e.Value + ";[~]"
+	case "all":
+		value = e.Value
+	default:
+		return "", "", fmt.Errorf("environment %s: part %q: use last, first or all", e.ID, e.Part)
+	}
+	return name, value, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}

@@ -1,0 +1,58 @@
+package pipeline
+
+import (
+	"context"
+
+	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/installer"
+	"github.com/gomsi/gomsi/msipatch"
+	"github.com/gomsi/gomsi/templates"
+)
+
+// installerPlan is what the build's installer does on the target machine.
+func (p *Pipeline) installerPlan(b *Build, toolset string) (templates.InstallerData, error) {
+	return installer.Plan(p.Config.Installer, b.Product, toolset)
+}
+
+// guidScope is what the harvested component GUIDs are derived from: the
+// per-machine scope is unchanged since the first release, so that component
+// GUIDs stay stable; per-user packages install elsewhere and must not share
+// them (a component GUID names one path).
+func (p *Pipeline) guidScope(b *Build) string {
+	scope := b.Product.UpgradeCode + "|" + b.Product.Arch.GOARCH + "|" + b.Product.Arch.ProgramFiles + `\Go`
+	if p.Config.InstallScope() == config.PerUser {
+		scope = b.Product.UpgradeCode + "|" + b.Product.Arch.GOARCH + `|LocalAppDataFolder\Programs\Go`
+	}
+	return scope
+}
+
+func (p *Pipeline) patcher() msipatch.Patcher {
+	return msipatch.Patcher{Runner: p.runner()}
+}
+
+// checkPatch fails before compiling when the toolset needs msipatch and
+// msibuild is missing.
+func (p *Pipeline) checkPatch(toolset string) error {
+	if !installer.NeedsPatch(toolset) {
+		return nil
+	}
+	_, err := p.patcher().Check()
+	return err
+}
+
+// patchMSI adds what the toolset could not compile to the built package; on
+// failure the package is gone, never shipped without it.
+func (p *Pipeline) patchMSI(ctx context.Context, b *Build, toolset string) error {
+	if !installer.NeedsPatch(toolset) {
+		return nil
+	}
+	plan, err := p.installerPlan(b, toolset)
+	if err != nil {
+		return err
+	}
+	if err := p.patcher().Apply(ctx, b.MSI, plan); err != nil {
+		return err
+	}
+	p.logf("added %d environment changes to %s with msibuild (%s cannot compile them)", len(plan.Environment), b.MSI, toolset)
+	return nil
+}
