@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 )
@@ -30,23 +31,23 @@ const copyBufSize = 1 << 20
 
 // getBytes downloads a small document (index, version list, checksum
 // database tile) into memory.
-func (d *downloader) getBytes(ctx context.Context, url string, limit int64) ([]byte, error) {
+func (d *downloader) getBytes(ctx context.Context, rawURL string, limit int64) ([]byte, error) {
 	var data []byte
 	err := d.retry(ctx, func(ctx context.Context) (bool, error) {
-		resp, err := d.get(ctx, url, nil)
+		resp, err := d.get(ctx, rawURL, nil)
 		if err != nil {
 			return false, err
 		}
 		defer resp.stop()
 		if resp.StatusCode != http.StatusOK {
-			return false, newStatusError(url, resp.Response)
+			return false, newStatusError(rawURL, resp.Response)
 		}
 		data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 		if err != nil {
-			return false, d.bodyError(resp.ctx, describeURL(url, resp.Response), err)
+			return false, d.bodyError(resp.ctx, describeURL(rawURL, resp.Response), err)
 		}
 		if int64(len(data)) > limit {
-			return false, permanent(fmt.Errorf("GET %s: response larger than %d bytes", redactURL(url), limit))
+			return false, permanent(fmt.Errorf("GET %s: response larger than %d bytes", redactURL(rawURL), limit))
 		}
 		return false, nil
 	})
@@ -66,10 +67,10 @@ type transfer struct {
 	meter     meter
 }
 
-// downloadTo downloads url into f (empty, opened for writing) and returns
+// downloadTo downloads rawURL into f (empty, opened for writing) and returns
 // its SHA-256 and size. size is the expected size, or -1.
-func (d *downloader) downloadTo(ctx context.Context, url string, f *os.File, name string, size int64) (sum string, n int64, err error) {
-	t := &transfer{url: url, f: f, size: size, h: sha256.New(), meter: d.meter(name, size)}
+func (d *downloader) downloadTo(ctx context.Context, rawURL string, f *os.File, name string, size int64) (sum string, n int64, err error) {
+	t := &transfer{url: rawURL, f: f, size: size, h: sha256.New(), meter: d.meter(name, size)}
 	if err := d.retry(ctx, func(ctx context.Context) (bool, error) { return d.attempt(ctx, t) }); err != nil {
 		t.meter.abort()
 		return "", t.written, err
@@ -200,14 +201,14 @@ type response struct {
 
 // get sends a GET guarded by the idle timeout: the request is cancelled
 // when no byte arrives for d.idle, from the dial to the end of the body.
-func (d *downloader) get(parent context.Context, url string, hdr http.Header) (*response, error) {
+func (d *downloader) get(parent context.Context, rawURL string, hdr http.Header) (*response, error) {
 	ctx, cancel := context.WithCancelCause(parent)
 	timer := time.AfterFunc(d.idle, func() { cancel(errIdle) })
 	stop := func() { timer.Stop(); cancel(nil) }
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		stop()
-		return nil, permanent(fmt.Errorf("GET %s: %w", redactURL(url), err))
+		return nil, permanent(fmt.Errorf("GET %s: %w", redactURL(rawURL), err))
 	}
 	for k, v := range hdr {
 		req.Header[k] = v
@@ -215,7 +216,7 @@ func (d *downloader) get(parent context.Context, url string, hdr http.Header) (*
 	req.Header.Set("User-Agent", "gomsi")
 	resp, err := d.client.Do(req)
 	if err != nil {
-		err = d.readError(ctx, url, err)
+		err = d.readError(ctx, rawURL, err)
 		stop()
 		return nil, err
 	}
@@ -243,11 +244,15 @@ var errIdle = errors.New("idle timeout")
 
 // readError turns an error of http.Client.Do into what the user should
 // read. net/http names the URL (with redirects, the last one).
-func (d *downloader) readError(ctx context.Context, url string, err error) error {
+func (d *downloader) readError(ctx context.Context, rawURL string, err error) error {
 	if errors.Is(context.Cause(ctx), errIdle) || ctx.Err() != nil {
-		return d.bodyError(ctx, redactURL(url), err)
+		return d.bodyError(ctx, redactURL(rawURL), err)
 	}
-	err = redactURLError(err)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// net/http says Get "url": the same "GET url:" as our other messages.
+		err = fmt.Errorf("GET %s: %w", redactURL(ue.URL), ue.Err)
+	}
 	if hint := tlsHint(err); hint != "" {
 		return permanent(fmt.Errorf("%w (%s)", err, hint))
 	}

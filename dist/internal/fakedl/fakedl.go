@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -68,16 +69,27 @@ type content struct {
 }
 
 // New starts the two hosts over HTTP; Close stops them.
-func New() *Server { return start(httptest.NewServer) }
+func New() *Server { return start(false) }
 
 // NewTLS starts the two hosts over HTTPS, with httptest's certificate
 // (Certificate returns it), which clients do not trust by default.
-func NewTLS() *Server { return start(httptest.NewTLSServer) }
+func NewTLS() *Server { return start(true) }
 
-func start(newServer func(http.Handler) *httptest.Server) *Server {
+func start(tls bool) *Server {
 	s := &Server{files: map[string]content{}, faults: map[string][]Fault{}}
-	s.mirror = newServer(http.HandlerFunc(s.serveMirror))
-	s.main = newServer(http.HandlerFunc(s.serveMain))
+	newServer := func(h http.HandlerFunc) *httptest.Server {
+		srv := httptest.NewUnstartedServer(h)
+		// Refused handshakes are what TLS tests are about, not news.
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		if tls {
+			srv.StartTLS()
+		} else {
+			srv.Start()
+		}
+		return srv
+	}
+	s.mirror = newServer(s.serveMirror)
+	s.main = newServer(s.serveMain)
 	s.URL = s.main.URL + "/dl/"
 	s.MirrorURL = s.mirror.URL + "/files/"
 	return s
