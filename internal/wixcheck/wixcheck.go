@@ -88,10 +88,11 @@ type site struct {
 func (s site) String() string { return fmt.Sprintf("%s:%d", s.file, s.line) }
 
 type component struct {
-	id       string
-	at       site
-	guid     string
-	keyPaths int
+	id        string
+	at        site
+	guid      string
+	keyPaths  int
+	resources int // children that could be the key path
 }
 
 type checker struct {
@@ -213,6 +214,7 @@ func (c *checker) element(e xml.StartElement, at site, cur *component) *componen
 		return comp
 	}
 	if cur != nil && keyPathHolders[el] {
+		cur.resources++
 		if kp, _ := attr(e, "KeyPath"); kp == "yes" {
 			cur.keyPaths++
 		}
@@ -252,9 +254,32 @@ func (c *checker) endComponent(comp *component) {
 		c.errorf(comp.at, "Component %q has Guid %q, not an explicit GUID such as 22EA7650-4AC6-4001-BF29-F4B8775DB1C0", comp.id, comp.guid)
 	}
 	switch {
+	case comp.keyPaths == 0 && comp.resources == 0:
+		// A component of folders only: Windows Installer makes its folder
+		// the key path (a null KeyPath), which is what it is for. wixl
+		// cannot say so explicitly: it warns about Component/@KeyPath.
 	case comp.keyPaths == 0:
-		c.errorf(comp.at, "Component %q has no key path: mark its File KeyPath=\"yes\", or the Component itself when it holds no file", comp.id)
+		c.errorf(comp.at, "Component %q has no key path: mark one of its files or registry values KeyPath=\"yes\" (WiX would pick one itself)", comp.id)
 	case comp.keyPaths > 1:
 		c.errorf(comp.at, "Component %q has %d key paths; Windows Installer allows one", comp.id, comp.keyPaths)
 	}
+}
+
+// Defined lists the ids the sources define, by table, sorted: two dialects
+// that render the same installer define the same ids.
+func Defined(sources map[string][]byte) (map[string][]string, error) {
+	c := &checker{defined: map[string]map[string]site{}}
+	for n, body := range sources {
+		if err := c.file(n, body); err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+	}
+	out := map[string][]string{}
+	for table, ids := range c.defined {
+		for id := range ids {
+			out[table] = append(out[table], id)
+		}
+		sort.Strings(out[table])
+	}
+	return out, nil
 }

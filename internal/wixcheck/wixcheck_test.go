@@ -46,7 +46,7 @@ func TestProblems(t *testing.T) {
 		{"dangling directory ref", `DirectoryRef Id="INSTALLDIR"`, `DirectoryRef Id="INSTALLDIRX"`, `refers to Directory "INSTALLDIRX"`},
 		{"no guid", ` Guid="FB57E1A1-50DA-54DF-85FC-0F557430BA4E"`, ``, `Files.wxs:3: Component "c1" has no Guid`},
 		{"generated guid", `Guid="FB57E1A1-50DA-54DF-85FC-0F557430BA4E"`, `Guid="*"`, `Component "c1" has Guid "*", not an explicit GUID`},
-		{"no key path", ` KeyPath="yes"><CreateFolder/>`, `><CreateFolder/>`, `Component "c2" has no key path`},
+		{"no key path", `Source="a" KeyPath="yes"/>`, `Source="a"/>`, `Component "c1" has no key path`},
 		{"two key paths", `Source="a" KeyPath="yes"/>`, `Source="a" KeyPath="yes"/><RegistryValue Id="rv" Root="HKCU" Key="k" Value="v" Type="string" KeyPath="yes"/>`, `Component "c1" has 2 key paths`},
 		{"long id", `Id="d1"`, `Id="` + long + `"`, `Directory/@Id "` + long + `" is 73 characters long; WiX accepts at most 72`},
 		{"no id", `<File Id="f1" `, `<File `, `File has no Id`},
@@ -77,6 +77,14 @@ func TestCustomActionReferences(t *testing.T) {
 	err = Check(map[string][]byte{"Product.wxs": []byte(named), "Files.wxs": []byte(goodFiles)})
 	if err == nil || !strings.Contains(err.Error(), `"SetTempFolder"`) {
 		t.Errorf("Check = %v", err)
+	}
+}
+
+// A component of folders only has its folder as key path, explicit or not.
+func TestFolderComponent(t *testing.T) {
+	files := strings.Replace(goodFiles, ` KeyPath="yes"><CreateFolder/>`, `><CreateFolder/>`, 1)
+	if err := Check(map[string][]byte{"Product.wxs": []byte(good), "Files.wxs": []byte(files)}); err != nil {
+		t.Error(err)
 	}
 }
 
