@@ -103,7 +103,7 @@ type checker struct {
 
 type use struct {
 	table, id, what string
-	at            site
+	at              site
 }
 
 // Check checks the sources of one package (file name to content) together
