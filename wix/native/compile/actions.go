@@ -1,0 +1,154 @@
+package compile
+
+import (
+	"github.com/gomsi/gomsi/wix/native/wxs"
+)
+
+// Custom action type bits (MSI SDK, "Custom Action Types").
+const (
+	caContinue      = 0x40
+	caAsync         = 0x80
+	caFirstSequence = 0x100
+	caOncePerProc   = 0x200
+	caClientRepeat  = 0x300
+	caInScript      = 0x400
+	caRollback      = 0x100
+	caCommit        = 0x200
+	caNoImpersonate = 0x800
+	ca64BitScript   = 0x1000
+	caHideTarget    = 0x2000
+)
+
+// customAction handles the custom action types gomsi uses and their common
+// relatives: set a property (51) or a directory (35), show an error (19),
+// call a DLL from the Binary table (1), run a file (18), a program found
+// through a property (50) or in a directory (34).
+func (c *compiler) customAction(e *wxs.Element) {
+	c.err(e.CheckAttrs("Id", "Property", "Value", "Directory", "Error", "BinaryKey", "DllEntry",
+		"FileKey", "ExeCommand", "Execute", "Return", "Impersonate", "HideTarget", "Win64"))
+	id := e.Get("Id")
+	if !validID(id) {
+		c.err(e.Errorf("Id %q is not a valid identifier", id))
+		return
+	}
+	var typ int
+	var source, target any
+	set := func(t int, s, tg string) {
+		if typ != 0 {
+			c.err(e.Errorf("the attributes describe more than one kind of custom action"))
+		}
+		typ, source, target = t, nilIfEmpty(s), nilIfEmpty(tg)
+	}
+	switch {
+	case e.Get("Property") != "" && hasAttr(e, "Value"):
+		set(51, e.Get("Property"), e.Get("Value"))
+	case e.Get("Property") != "" && hasAttr(e, "ExeCommand"):
+		set(50, e.Get("Property"), e.Get("ExeCommand"))
+	}
+	switch {
+	case e.Get("Directory") != "" && hasAttr(e, "Value"):
+		set(35, e.Get("Directory"), e.Get("Value"))
+		c.dirRefs = append(c.dirRefs, ref{"Directory", e.Get("Directory"), e})
+	case e.Get("Directory") != "" && hasAttr(e, "ExeCommand"):
+		set(34, e.Get("Directory"), e.Get("ExeCommand"))
+		c.dirRefs = append(c.dirRefs, ref{"Directory", e.Get("Directory"), e})
+	}
+	if v := e.Get("Error"); v != "" {
+		set(19, "", v)
+	}
+	if b := e.Get("BinaryKey"); b != "" {
+		set(1, b, e.Get("DllEntry"))
+		c.refs = append(c.refs, ref{"Binary", b, e})
+	}
+	if f := e.Get("FileKey"); f != "" {
+		set(18, f, e.Get("ExeCommand"))
+		c.refs = append(c.refs, ref{"File", f, e})
+	}
+	if typ == 0 {
+		c.err(e.Errorf("unsupported kind of custom action: the native toolset compiles Property+Value, Directory+Value, Error, BinaryKey+DllEntry, FileKey+ExeCommand, Property+ExeCommand and Directory+ExeCommand; use GOMSI_TOOLSET=wix3 or wix4 for others"))
+		return
+	}
+	switch e.Get("Execute") {
+	case "", "immediate":
+	case "deferred":
+		typ |= caInScript
+	case "rollback":
+		typ |= caInScript | caRollback
+	case "commit":
+		typ |= caInScript | caCommit
+	case "firstSequence":
+		typ |= caFirstSequence
+	case "oncePerProcess":
+		typ |= caOncePerProc
+	case "secondSequence":
+		typ |= caClientRepeat
+	default:
+		c.err(e.Errorf("Execute %q: use immediate, deferred, rollback, commit, firstSequence, oncePerProcess or secondSequence", e.Get("Execute")))
+	}
+	switch e.Get("Return") {
+	case "", "check":
+	case "ignore":
+		typ |= caContinue
+	case "asyncWait":
+		typ |= caAsync
+	case "asyncNoWait":
+		typ |= caAsync | caContinue
+	default:
+		c.err(e.Errorf("Return %q: use check, ignore, asyncWait or asyncNoWait", e.Get("Return")))
+	}
+	if !c.yesNo(e, "Impersonate", true) {
+		if typ&caInScript == 0 {
+			c.err(e.Errorf("Impersonate=\"no\" needs Execute deferred, rollback or commit"))
+		}
+		typ |= caNoImpersonate
+	}
+	if c.yesNo(e, "HideTarget", false) {
+		typ |= caHideTarget
+	}
+	if c.yesNo(e, "Win64", false) {
+		typ |= ca64BitScript
+	}
+	c.add(e, "CustomAction", id, typ, source, target, nil)
+}
+
+// setProperty handles <SetProperty Id Value After|Before|Sequence>: a type
+// 51 action named Set<Id>, scheduled in the UI and/or execute sequence.
+func (c *compiler) setProperty(e *wxs.Element) {
+	c.err(e.CheckAttrs("Id", "Value", "After", "Before", "Sequence", "Action"))
+	id := e.Get("Id")
+	if !validID(id) {
+		c.err(e.Errorf("Id %q is not a valid identifier", id))
+		return
+	}
+	action := "Set" + id
+	if a := e.Get("Action"); a != "" {
+		action = a
+	}
+	c.add(e, "CustomAction", action, 51, id, nilIfEmpty(e.Get("Value")), nil)
+	var tables []string
+	switch e.Get("Sequence") {
+	case "", "both":
+		tables = []string{"InstallUISequence", "InstallExecuteSequence"}
+	case "execute":
+		tables = []string{"InstallExecuteSequence"}
+	case "ui":
+		tables = []string{"InstallUISequence"}
+	default:
+		c.err(e.Errorf("Sequence %q: use execute, ui or both", e.Get("Sequence")))
+	}
+	if (e.Get("After") == "") == (e.Get("Before") == "") {
+		c.err(e.Errorf("give exactly one of After and Before"))
+	}
+	for _, t := range tables {
+		c.err(c.seq.put(t, &scheduled{name: action, condition: e.Text, after: e.Get("After"), before: e.Get("Before"), custom: true, e: e}))
+	}
+}
+
+func hasAttr(e *wxs.Element, name string) bool { _, ok := e.Attr(name); return ok }
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

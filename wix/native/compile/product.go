@@ -1,0 +1,387 @@
+package compile
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/gomsi/gomsi/wix/native/wxs"
+)
+
+// productNamespace derives ProductCode "*" from the product's identity and
+// its source, so two builds of the same source agree.
+var productNamespace = uuid.MustParse("B3E4F2F1-37D6-4C5B-9F0B-6E2A8E0C1D77")
+
+func (c *compiler) productElement(e *wxs.Element) {
+	c.err(e.CheckAttrs("Id", "Name", "Language", "Version", "Manufacturer", "UpgradeCode", "Codepage"))
+	name, version, lang := e.Get("Name"), e.Get("Version"), e.Get("Language")
+	if name == "" || version == "" || lang == "" {
+		c.err(e.Errorf("Name, Version and Language are required"))
+	}
+	if !validVersion(version) {
+		c.err(e.Errorf("Version %q is not a product version (major.minor.build, each at most 255.255.65535)", version))
+	}
+	if cp := e.Get("Codepage"); cp != "" {
+		n, err := strconv.Atoi(cp)
+		if err != nil || (n != 0 && n != 1252) {
+			c.err(e.Errorf("Codepage %q is not supported by the native toolset: use 1252 (the default) or 0", cp))
+		}
+		c.pkg.CodePage = n
+	}
+	code := e.Get("Id")
+	if code == "*" || code == "" {
+		code = c.deriveProductCode(e)
+	} else if g, err := guid(code); err != nil {
+		c.err(e.Errorf("Id: %v", err))
+	} else {
+		code = g
+	}
+	c.pkg.ProductCode = code
+	c.setProp(e, "ProductCode", code)
+	c.setProp(e, "ProductName", name)
+	c.setProp(e, "ProductVersion", version)
+	c.setProp(e, "ProductLanguage", lang)
+	if m := e.Get("Manufacturer"); m != "" {
+		c.setProp(e, "Manufacturer", m)
+	}
+	if uc := e.Get("UpgradeCode"); uc != "" {
+		g, err := guid(uc)
+		if err != nil {
+			c.err(e.Errorf("UpgradeCode: %v", err))
+		}
+		c.setProp(e, "UpgradeCode", g)
+	}
+	var pkg *wxs.Element
+	for _, ch := range e.Children {
+		if ch.Name == "Package" && ch.Space == wxs.Namespace {
+			if pkg != nil {
+				c.err(ch.Errorf("a second Package element"))
+			}
+			pkg = ch
+			continue
+		}
+		if !c.known(ch) {
+			continue
+		}
+		c.element(ch, scope{}, e)
+	}
+	if pkg == nil {
+		c.err(e.Errorf("a Package element is required"))
+		return
+	}
+	c.packageElement(pkg, e)
+}
+
+// deriveProductCode stands in for WiX's random ProductCode "*": a hash of
+// the product's identity and its whole source, so it is reproducible yet
+// changes whenever the package's content is authored differently.
+func (c *compiler) deriveProductCode(e *wxs.Element) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", e.Get("UpgradeCode"), e.Get("Version"), e.Get("Language"), e.Get("Name"), c.opts.Platform)
+	writeTree(h, e)
+	return "{" + strings.ToUpper(uuid.NewSHA1(productNamespace, h.Sum(nil)).String()) + "}"
+}
+
+func writeTree(h interface{ Write([]byte) (int, error) }, e *wxs.Element) {
+	fmt.Fprintf(h, "<%s", e.Name)
+	for _, a := range e.Attrs {
+		fmt.Fprintf(h, " %s=%q", a.Name, a.Value)
+	}
+	fmt.Fprintf(h, ">%q", e.Text)
+	for _, ch := range e.Children {
+		writeTree(h, ch)
+	}
+	fmt.Fprintf(h, "</%s>", e.Name)
+}
+
+func (c *compiler) packageElement(e *wxs.Element, product *wxs.Element) {
+	c.err(e.CheckAttrs("Id", "Keywords", "Description", "Comments", "Manufacturer", "InstallerVersion",
+		"Compressed", "InstallScope", "InstallPrivileges", "Platform", "Languages", "SummaryCodepage",
+		"AdminImage", "ShortNames", "ReadOnly"))
+	s := &c.pkg.Summary
+	s.Title = "Installation Database"
+	s.Subject = product.Get("Name")
+	if d := e.Get("Description"); d != "" {
+		s.Subject = d
+	}
+	s.Author = product.Get("Manufacturer")
+	if m := e.Get("Manufacturer"); m != "" {
+		s.Author = m
+	}
+	s.Keywords = "Installer"
+	if k := e.Get("Keywords"); k != "" {
+		s.Keywords = k
+	}
+	s.Comments = "This installer database contains the logic and data required to install " + product.Get("Name") + "."
+	if cm, ok := e.Attr("Comments"); ok {
+		s.Comments = cm
+	}
+	if id := e.Get("Id"); id != "" && id != "*" {
+		g, err := guid(id)
+		if err != nil {
+			c.err(e.Errorf("Id: %v", err))
+		}
+		s.PackageCode = g // otherwise derived from the content when written
+	}
+	platform := c.opts.Platform
+	if p := e.Get("Platform"); p != "" {
+		platform = p
+	}
+	var tmpl string
+	switch platform {
+	case "x86", "intel", "":
+		tmpl = "Intel"
+	case "x64":
+		tmpl = "x64"
+	case "arm64":
+		tmpl = "Arm64"
+	default:
+		c.err(e.Errorf("Platform %q is not supported: use x86, x64 or arm64", platform))
+	}
+	langs := product.Get("Language")
+	if l := e.Get("Languages"); l != "" {
+		langs = l
+	}
+	s.Template = tmpl + ";" + langs
+	s.InstallerVersion = 200
+	if v := e.Get("InstallerVersion"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			c.err(e.Errorf("InstallerVersion %q is not a number", v))
+		}
+		s.InstallerVersion = n
+	}
+	if tmpl == "Arm64" && s.InstallerVersion < 500 {
+		c.err(e.Errorf("arm64 packages need InstallerVersion 500 or more, not %d", s.InstallerVersion))
+	}
+	if yes(e, "ShortNames") {
+		s.WordCount |= 1
+	}
+	if yes(e, "Compressed") {
+		s.WordCount |= 2
+	}
+	if yes(e, "AdminImage") {
+		s.WordCount |= 4
+	}
+	s.Security = 2
+	switch e.Get("ReadOnly") {
+	case "no":
+		s.Security = 0
+	case "yes":
+		s.Security = 4
+	}
+	if cp := e.Get("SummaryCodepage"); cp != "" && cp != "1252" {
+		c.err(e.Errorf("SummaryCodepage %q is not supported by the native toolset: use 1252", cp))
+	}
+	switch e.Get("InstallScope") {
+	case "perMachine":
+		c.setProp(e, "ALLUSERS", "1")
+	case "perUser", "":
+		if e.Get("InstallScope") == "perUser" {
+			s.WordCount |= 8
+		}
+	default:
+		c.err(e.Errorf("InstallScope %q: use perMachine or perUser", e.Get("InstallScope")))
+	}
+	if e.Get("InstallPrivileges") == "limited" {
+		s.WordCount |= 8
+	}
+	s.CreatingApp = c.opts.CreatingApp
+	c.pkg.compressed = yes(e, "Compressed")
+}
+
+func yes(e *wxs.Element, name string) bool { return e.Get(name) == "yes" }
+
+// yesNo reads a yes/no attribute with a default, recording bad values.
+func (c *compiler) yesNo(e *wxs.Element, name string, def bool) bool {
+	switch v, _ := e.Attr(name); v {
+	case "":
+		return def
+	case "yes":
+		return true
+	case "no":
+		return false
+	default:
+		c.err(e.Errorf("%s=%q: use yes or no", name, v))
+		return def
+	}
+}
+
+// setProp sets a property the compiler derives (ProductCode, ALLUSERS...).
+func (c *compiler) setProp(e *wxs.Element, id, value string) {
+	if _, dup := c.props[id]; dup {
+		c.err(e.Errorf("property %s is set twice", id))
+		return
+	}
+	c.props[id] = value
+	c.propOrder = append(c.propOrder, id)
+	c.propPos[id] = e.Pos
+}
+
+func (c *compiler) property(e *wxs.Element) {
+	c.err(e.CheckAttrs("Id", "Value", "Secure", "Admin", "Hidden", "SuppressModularization"))
+	id := e.Get("Id")
+	if id == "" {
+		c.err(e.Errorf("Id is required"))
+		return
+	}
+	value, hasValue := e.Attr("Value")
+	if e.Text != "" {
+		if hasValue {
+			c.err(e.Errorf("the value is given both as Value and as text"))
+		}
+		value, hasValue = e.Text, true
+	}
+	if yes(e, "Secure") {
+		c.secure[id] = true
+	}
+	if yes(e, "Admin") {
+		c.listProp("AdminProperties", id)
+	}
+	if yes(e, "Hidden") {
+		c.listProp("MsiHiddenProperties", id)
+	}
+	for _, ch := range e.Children {
+		if !c.known(ch) {
+			continue
+		}
+		switch ch.Name {
+		case "RegistrySearch":
+			c.registrySearch(ch, id)
+		default:
+			c.unexpected(ch, "Property")
+		}
+	}
+	if id == "ALLUSERS" && c.props["ALLUSERS"] != "" {
+		c.err(e.Errorf("ALLUSERS is set by Package/@InstallScope already"))
+		return
+	}
+	if hasValue {
+		c.setProp(e, id, value)
+	} else if _, ok := c.props[id]; !ok {
+		c.declared[id] = true // a search target: no row, but PropertyRef may name it
+	}
+}
+
+// listProp appends to a ;-separated property the compiler maintains.
+func (c *compiler) listProp(prop, id string) {
+	c.lists[prop] = append(c.lists[prop], id)
+}
+
+func (c *compiler) finishProperties() {
+	for id := range c.secure {
+		c.lists["SecureCustomProperties"] = append(c.lists["SecureCustomProperties"], id)
+	}
+	for _, prop := range []string{"SecureCustomProperties", "AdminProperties", "MsiHiddenProperties"} {
+		ids := c.lists[prop]
+		if len(ids) == 0 {
+			continue
+		}
+		ids = uniqSorted(ids)
+		if v, ok := c.props[prop]; ok {
+			ids = uniqSorted(append(ids, strings.Split(v, ";")...))
+			delete(c.props, prop)
+		} else {
+			c.propOrder = append(c.propOrder, prop)
+			c.propPos[prop] = c.product.Pos
+		}
+		c.props[prop] = strings.Join(ids, ";")
+	}
+	for _, id := range c.propOrder {
+		if v, ok := c.props[id]; ok {
+			c.err(c.t.add(c.propPos[id], "Property", id, v))
+		}
+	}
+}
+
+func uniqSorted(ids []string) []string {
+	m := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		if id != "" && !m[id] {
+			m[id] = true
+			out = append(out, id)
+		}
+	}
+	sortStrings(out)
+	return out
+}
+
+// media handles <Media Id Cabinet EmbedCab CompressionLevel>.
+func (c *compiler) media(e *wxs.Element) {
+	c.err(e.CheckAttrs("Id", "Cabinet", "EmbedCab", "CompressionLevel", "DiskPrompt", "VolumeLabel", "Layout"))
+	id, err := strconv.Atoi(e.Get("Id"))
+	if err != nil || id < 1 || id > 32767 {
+		c.err(e.Errorf("Id %q: want a disk number from 1 to 32767", e.Get("Id")))
+		return
+	}
+	for _, m := range c.pkg.Media {
+		if m.ID == id {
+			c.err(e.Errorf("Media %d is defined twice (first at %s)", id, m.Pos))
+			return
+		}
+	}
+	m := &Media{ID: id, Cabinet: e.Get("Cabinet"), Embed: yes(e, "EmbedCab"), DiskPrompt: e.Get("DiskPrompt"), VolumeLabel: e.Get("VolumeLabel"), Pos: e.Pos}
+	m.Level = c.level(e)
+	if m.Embed && m.Cabinet == "" {
+		c.err(e.Errorf("EmbedCab=\"yes\" needs a Cabinet name"))
+	}
+	if m.Cabinet == "" {
+		c.err(e.Errorf("uncompressed media (no Cabinet) are not supported by the native toolset: name a Cabinet with EmbedCab=\"yes\""))
+	} else if !m.Embed {
+		c.err(e.Errorf("external cabinets are not supported by the native toolset: add EmbedCab=\"yes\""))
+	}
+	c.pkg.Media = append(c.pkg.Media, m)
+}
+
+// mediaTemplate handles <MediaTemplate>: cabinets are cut automatically.
+func (c *compiler) mediaTemplate(e *wxs.Element) {
+	c.err(e.CheckAttrs("CabinetTemplate", "EmbedCab", "CompressionLevel", "MaximumUncompressedMediaSize", "DiskPrompt", "VolumeLabel"))
+	if c.pkg.Template != nil {
+		c.err(e.Errorf("a second MediaTemplate"))
+		return
+	}
+	pattern := "cab{0}.cab"
+	if p := e.Get("CabinetTemplate"); p != "" {
+		pattern = p
+	}
+	if strings.Count(pattern, "{0}") != 1 || strings.Contains(pattern, "%") {
+		c.err(e.Errorf("CabinetTemplate %q must hold {0} once (and no %%)", pattern))
+	}
+	t := &MediaTemplate{Pattern: strings.Replace(pattern, "{0}", "%d", 1), Embed: yes(e, "EmbedCab"), Level: c.level(e), MaxSize: 200 << 20, Pos: e.Pos}
+	if s := e.Get("MaximumUncompressedMediaSize"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			c.err(e.Errorf("MaximumUncompressedMediaSize %q: want megabytes", s))
+		}
+		t.MaxSize = int64(n) << 20
+	}
+	if !t.Embed {
+		c.err(e.Errorf("external cabinets are not supported by the native toolset: add EmbedCab=\"yes\""))
+	}
+	c.pkg.Template = t
+}
+
+// level maps WiX's CompressionLevel to a deflate level: every level is
+// MSZIP here (WiX's high/medium/low mean LZX, which the native toolset does
+// not write), so they choose how hard deflate works.
+func (c *compiler) level(e *wxs.Element) int {
+	switch v := e.Get("CompressionLevel"); v {
+	case "":
+		return 0
+	case "low":
+		return 1
+	case "medium", "mszip":
+		return 0
+	case "high":
+		return 9
+	case "none":
+		c.err(e.Errorf("CompressionLevel=\"none\" is not supported by the native toolset: use low, medium, mszip or high"))
+	default:
+		c.err(e.Errorf("CompressionLevel %q: use low, medium, mszip or high", v))
+	}
+	return 0
+}

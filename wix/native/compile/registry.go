@@ -1,0 +1,200 @@
+package compile
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/gomsi/gomsi/wix/native/wxs"
+)
+
+var registryRoots = map[string]int{"HKMU": -1, "HKCR": 0, "HKCU": 1, "HKLM": 2, "HKU": 3}
+
+// registry handles RegistryKey and RegistryValue in a component; key and
+// root come from an enclosing RegistryKey.
+func (c *compiler) registry(e *wxs.Element, s scope, root, key string, keyPath *string) {
+	if r := e.Get("Root"); r != "" {
+		root = r
+	}
+	if k := e.Get("Key"); k != "" {
+		if key != "" {
+			key += `\` + k
+		} else {
+			key = k
+		}
+	}
+	rootN, ok := registryRoots[root]
+	if !ok {
+		c.err(e.Errorf("Root %q: use HKLM, HKCU, HKCR, HKU or HKMU", root))
+		return
+	}
+	if key == "" {
+		c.err(e.Errorf("Key is required"))
+		return
+	}
+	switch e.Name {
+	case "RegistryKey":
+		c.err(e.CheckAttrs("Id", "Root", "Key", "Action", "ForceCreateOnInstall", "ForceDeleteOnUninstall"))
+		var names []string
+		switch e.Get("Action") {
+		case "", "none":
+		case "create":
+			names = append(names, "+")
+		case "createAndRemoveOnUninstall":
+			names = append(names, "*")
+		default:
+			c.err(e.Errorf("Action %q: use none, create or createAndRemoveOnUninstall", e.Get("Action")))
+		}
+		if c.yesNo(e, "ForceCreateOnInstall", false) {
+			names = append(names, "+")
+		}
+		if c.yesNo(e, "ForceDeleteOnUninstall", false) {
+			names = append(names, "-")
+		}
+		for _, n := range uniqSorted(names) {
+			id := e.Get("Id")
+			if id == "" || len(names) > 1 {
+				id = c.regID(s.comp.id, rootN, key, n)
+			}
+			c.add(e, "Registry", id, rootN, key, n, nil, s.comp.id)
+		}
+		for _, ch := range e.Children {
+			if !c.known(ch) {
+				continue
+			}
+			switch ch.Name {
+			case "RegistryKey", "RegistryValue":
+				c.registry(ch, s, root, key, keyPath)
+			default:
+				c.unexpected(ch, "RegistryKey")
+			}
+		}
+	case "RegistryValue":
+		c.err(e.CheckAttrs("Id", "Root", "Key", "Name", "Value", "Type", "Action", "KeyPath"))
+		value, ok := c.registryValue(e)
+		if !ok {
+			return
+		}
+		name := e.Get("Name")
+		id := e.Get("Id")
+		if id == "" {
+			id = c.regID(s.comp.id, rootN, key, name)
+		}
+		c.add(e, "Registry", id, rootN, key, nilIfEmpty(name), value, s.comp.id)
+		if yes(e, "KeyPath") {
+			c.setKeyPath(e, s.comp, keyPath, id)
+			s.comp.attributes |= 4 // msidbComponentAttributesRegistryKeyPath
+		}
+	}
+}
+
+// registryValue encodes Value and Type the way the Registry table wants:
+// "#" integers, "#%" expandable strings, "#x" binary, [~] multi-strings.
+func (c *compiler) registryValue(e *wxs.Element) (any, bool) {
+	v, has := e.Attr("Value")
+	var multi []string
+	for _, ch := range e.Children {
+		if !c.known(ch) {
+			continue
+		}
+		if ch.Name != "MultiStringValue" {
+			c.unexpected(ch, "RegistryValue")
+			continue
+		}
+		c.err(ch.CheckAttrs())
+		multi = append(multi, ch.Text)
+	}
+	typ := e.Get("Type")
+	if typ == "" {
+		c.err(e.Errorf("Type is required (string, integer, expandable, binary or multiString)"))
+		return nil, false
+	}
+	if typ != "multiString" && len(multi) > 0 {
+		c.err(e.Errorf("MultiStringValue needs Type=\"multiString\""))
+	}
+	switch typ {
+	case "string":
+		if strings.HasPrefix(v, "#") {
+			v = "#" + v // a leading # would mean a number
+		}
+	case "integer":
+		v = "#" + v
+	case "expandable":
+		v = "#%" + v
+	case "binary":
+		v = "#x" + v
+	case "multiString":
+		if has {
+			multi = append([]string{v}, multi...)
+		}
+		joined := strings.Join(multi, "[~]")
+		switch e.Get("Action") {
+		case "", "write":
+			v = "[~]" + joined + "[~]"
+		case "append":
+			v = "[~]" + joined
+		case "prepend":
+			v = joined + "[~]"
+		default:
+			c.err(e.Errorf("Action %q: use write, append or prepend", e.Get("Action")))
+		}
+		return v, true
+	default:
+		c.err(e.Errorf("Type %q: use string, integer, expandable, binary or multiString", typ))
+		return nil, false
+	}
+	if a := e.Get("Action"); a != "" && a != "write" {
+		c.err(e.Errorf("Action %q is only for multiString values", a))
+	}
+	if v == "" {
+		return nil, true
+	}
+	return v, true
+}
+
+// regID derives a stable identifier for registry rows without an Id, from
+// what identifies the row, as WiX generates one.
+func (c *compiler) regID(parts ...any) string {
+	h := md5.Sum([]byte(strings.ToLower(fmt.Sprint(parts...))))
+	id := "reg" + strings.ToUpper(hex.EncodeToString(h[:]))
+	c.regIDs[id]++
+	if n := c.regIDs[id]; n > 1 {
+		id = fmt.Sprintf("%s_%d", id, n)
+	}
+	return id
+}
+
+// registrySearch handles <Property><RegistrySearch .../></Property>.
+func (c *compiler) registrySearch(e *wxs.Element, prop string) {
+	c.err(e.CheckAttrs("Id", "Root", "Key", "Name", "Type", "Win64"))
+	id := e.Get("Id")
+	if !validID(id) {
+		c.err(e.Errorf("Id %q is not a valid identifier", id))
+		return
+	}
+	root, ok := registryRoots[e.Get("Root")]
+	if !ok || root < 0 {
+		c.err(e.Errorf("Root %q: use HKLM, HKCU, HKCR or HKU", e.Get("Root")))
+		return
+	}
+	var typ int
+	switch e.Get("Type") {
+	case "directory":
+		typ = 0
+	case "raw":
+		typ = 2
+	default:
+		c.err(e.Errorf("Type %q: use raw or directory (file searches need FileSearch, which the native toolset does not support)", e.Get("Type")))
+	}
+	for _, ch := range e.Children {
+		if c.known(ch) {
+			c.unexpected(ch, "RegistrySearch")
+		}
+	}
+	if c.yesNo(e, "Win64", c.opts.Platform == "x64" || c.opts.Platform == "arm64") {
+		typ |= 16 // msidbLocatorType64bit
+	}
+	c.add(e, "RegLocator", id, root, e.Get("Key"), nilIfEmpty(e.Get("Name")), typ)
+	c.add(e, "AppSearch", prop, id)
+}

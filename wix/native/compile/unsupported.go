@@ -1,0 +1,68 @@
+package compile
+
+import (
+	"strings"
+
+	"github.com/gomsi/gomsi/wix/native/wxs"
+)
+
+// nativeElements are the WiX v3 elements this package compiles.
+var nativeElements = set(`Wix Product Package Fragment Media MediaTemplate Directory DirectoryRef
+	Component ComponentGroup ComponentRef ComponentGroupRef File Feature FeatureRef Property PropertyRef
+	CustomAction CustomActionRef SetProperty Custom InstallExecuteSequence InstallUISequence
+	AdminExecuteSequence AdminUISequence AdvertiseExecuteSequence Condition MajorUpgrade Upgrade
+	UpgradeVersion RegistryKey RegistryValue RegistrySearch Environment Icon Binary Shortcut
+	RemoveFolder RemoveFile CreateFolder MultiStringValue` + " " + standardActionNames)
+
+// wixlElements are the elements msitools' wixl 0.101 compiles too, so
+// errors can name it as an alternative.
+var wixlElements = set(`ServiceInstall ServiceControl ServiceDependency FileSearch DirectorySearch
+	ComponentSearch IniFileSearch Permission TextStyle CopyFile`)
+
+// wix3Elements are other elements of the WiX v3 schema that WiX itself
+// compiles: errors then point at the wix3 and wix4 toolsets.
+var wix3Elements = set(`AppId Billboard BillboardAction BinaryRef Category Class ComplianceCheck
+	ComplianceDrive ComponentGroupRef Control ControlEvent Dialog DialogRef DigitalCertificate
+	DigitalSignature DuplicateFile EmbeddedChainer EmbeddedUI EnsureTable Extension Feature
+	FeatureGroup FeatureGroupRef File Font IgnoreModularization IniFile Instance InstanceTransforms
+	Interface IsolateComponent ListBox ListItem ListView Merge MergeRef MIME ODBCDataSource
+	ODBCDriver ODBCTranslator Patch PatchCertificates Progid Publish RadioButton RadioButtonGroup
+	Registry ReserveCost SFPCatalog SFPFile Show SymbolPath Text TypeLib UI UIRef UIText Verb
+	WixVariable Subscribe PatchFamily PatchFamilyRef Module Dependency Configuration
+	SetDirectory Level Error ProgressText PermissionEx ServiceConfig ServiceArgument
+	IniFileSearch CustomTable Column Row Data Property`)
+
+func set(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// known reports whether e is an element this package compiles; otherwise it
+// records an error naming the element, its line and who can compile it.
+func (c *compiler) known(e *wxs.Element) bool {
+	if e.Space != wxs.Namespace {
+		c.err(e.Errorf("element from namespace %s is a WiX extension, which the native toolset does not support; use GOMSI_TOOLSET=wix3 or wix4 (with the extension)", e.Space))
+		return false
+	}
+	if nativeElements[e.Name] {
+		return true
+	}
+	switch {
+	case wixlElements[e.Name]:
+		c.err(e.Errorf("element %s is not supported by the native toolset; the wixl, wix3 and wix4 toolsets support it (GOMSI_TOOLSET)", e.Name))
+	case wix3Elements[e.Name]:
+		c.err(e.Errorf("element %s is not supported by the native toolset; the wix3 and wix4 toolsets support it (GOMSI_TOOLSET)", e.Name))
+	default:
+		c.err(e.Errorf("element %s is not a WiX v3 element (check its spelling and namespace)", e.Name))
+	}
+	return false
+}
+
+// unexpected records an error for a known element in a place the native
+// toolset does not compile it.
+func (c *compiler) unexpected(e *wxs.Element, parent string) {
+	c.err(e.Errorf("element %s inside %s is not supported by the native toolset; the wix3 and wix4 toolsets support the full schema (GOMSI_TOOLSET)", e.Name, parent))
+}

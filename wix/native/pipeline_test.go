@@ -1,0 +1,66 @@
+package native_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/winetest"
+)
+
+// The end-to-end checks of the pipeline, with the native toolset: the
+// current templates rendered for "native", compiled, then read back by
+// independent readers (msitools) and installed by an independent engine
+// (Wine's msiexec).
+
+func TestSmallTreeExtractsByteForByte(t *testing.T) {
+	root := smallTree(t, "go1.26.8")
+	b := buildMSI(t, root, nil)
+	if filepath.Base(b.MSI) != "go1.26.8.windows-amd64.msi" {
+		t.Errorf("MSI named %s", filepath.Base(b.MSI))
+	}
+	assertExtractsTo(t, b.MSI, root)
+}
+
+func TestFixtureExtractsByteForByte(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the 15,036-file fixture")
+	}
+	zipPath := testtool.Fixture(t, "go1.26.8.windows-amd64.zip")
+	b := buildMSI(t, zipPath, nil)
+	if b.Tree.Files != 15036 {
+		t.Errorf("harvested %d files, want 15036", b.Tree.Files)
+	}
+	assertExtractsTo(t, b.MSI, b.Dist.Root)
+}
+
+func TestInstallAndUninstallUnderWine(t *testing.T) {
+	root := smallTree(t, "go1.26.8")
+	b := buildMSI(t, root, nil)
+	wine := winetest.New(t)
+	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
+		t.Fatalf("install: %v\n%s", err, tail(log))
+	}
+	installDir := wine.Path(`C:\Program Files\Go`)
+	want := treeHashes(t, root)
+	got := treeHashes(t, installDir)
+	if len(got) != len(want) {
+		t.Errorf("installed %d files, want %d", len(got), len(want))
+	}
+	for name, h := range want {
+		if got[name] != h {
+			t.Errorf("installed %s: %q, want %q", name, got[name], h)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(installDir, "pkg", "empty")); err != nil {
+		t.Errorf("empty folder not installed: %v", err)
+	}
+	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+	}
+	if _, err := os.Stat(installDir); err == nil {
+		left := treeHashes(t, installDir)
+		t.Errorf("uninstall left %s with %d files", installDir, len(left))
+	}
+}

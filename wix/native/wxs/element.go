@@ -1,0 +1,85 @@
+// Package wxs reads WiX v3 source into a tree of elements, resolving the
+// preprocessor variables ($(var.X), $(env.X), <?define?>) on the way, and
+// remembering where each element was written so that errors can say so.
+package wxs
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Namespace is the WiX v3 source namespace.
+const Namespace = "http://schemas.microsoft.com/wix/2006/wi"
+
+// Element is one XML element of a WiX source, after preprocessing.
+type Element struct {
+	Name     string // local name, such as "Component"
+	Space    string // namespace URI
+	Attrs    []Attr // in source order
+	Children []*Element
+	Text     string // the element's own character data, trimmed
+	Pos      Pos
+}
+
+// Attr is one attribute, its value preprocessed.
+type Attr struct {
+	Name, Value string
+}
+
+// Pos is where something was written.
+type Pos struct {
+	File string
+	Line int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+// Attr returns the value of the attribute named name, and whether it is set.
+func (e *Element) Attr(name string) (string, bool) {
+	for _, a := range e.Attrs {
+		if a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// Get returns the value of the attribute named name, or "".
+func (e *Element) Get(name string) string {
+	v, _ := e.Attr(name)
+	return v
+}
+
+// String names the element as errors show it: <Component Id="x">.
+func (e *Element) String() string {
+	if id, ok := e.Attr("Id"); ok {
+		return fmt.Sprintf("<%s Id=%q>", e.Name, id)
+	}
+	return "<" + e.Name + ">"
+}
+
+// Errorf formats an error that names the element and where it is.
+func (e *Element) Errorf(format string, args ...any) error {
+	return fmt.Errorf("%s: %s: %s", e.Pos, e, fmt.Sprintf(format, args...))
+}
+
+// CheckAttrs returns an error naming the first attribute of e that is not in
+// allowed, so that nothing the author wrote is silently ignored.
+func (e *Element) CheckAttrs(allowed ...string) error {
+	for _, a := range e.Attrs {
+		if strings.HasPrefix(a.Name, "xmlns") {
+			continue
+		}
+		ok := false
+		for _, name := range allowed {
+			if a.Name == name {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return e.Errorf("attribute %s is not supported by the native toolset (supported here: %s); use GOMSI_TOOLSET=wix3 or wix4 for it", a.Name, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
