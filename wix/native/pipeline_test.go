@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/internal/winetest"
@@ -38,7 +39,7 @@ func TestFixtureExtractsByteForByte(t *testing.T) {
 func TestInstallAndUninstallUnderWine(t *testing.T) {
 	root := smallTree(t, "go1.26.8")
 	b := buildMSI(t, root, nil)
-	wine := winetest.New(t)
+	wine := win10(t)
 	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
 		t.Fatalf("install: %v\n%s", err, tail(log))
 	}
@@ -63,4 +64,15 @@ func TestInstallAndUninstallUnderWine(t *testing.T) {
 		left := treeHashes(t, installDir)
 		t.Errorf("uninstall left %s with %d files", installDir, len(left))
 	}
+}
+
+// win10 returns a fresh Wine prefix that reports Windows 10: gomsi's
+// packages refuse older Windows for Go 1.21 and later.
+func win10(t *testing.T) *winetest.Prefix {
+	t.Helper()
+	wine := winetest.New(t)
+	if out, err := wine.Run(time.Minute, "winecfg", "-v", "win10"); err != nil {
+		t.Fatalf("winecfg -v win10: %v: %s", err, out)
+	}
+	return wine
 }
