@@ -26,12 +26,13 @@ const FileName = "gomsi.yaml"
 type Config struct {
 	GoVersion    string            `yaml:"go_version"`    // GOMSI_GO_VERSION: latest, 1.26, 1.26.8, a comma list
 	Arch         List              `yaml:"arch"`          // GOMSI_ARCH: 386, amd64, arm64; several build several MSIs
-	Source       string            `yaml:"source"`        // GOMSI_SOURCE: a local .zip or an extracted Go folder
+	Source       string            `yaml:"source"`        // GOMSI_SOURCE: https://go.dev/dl/ (default), any index URL, proxy, proxy:<url>, a local .zip or folder
 	Out          string            `yaml:"out"`           // GOMSI_OUT: where outputs go
 	Toolset      string            `yaml:"toolset"`       // GOMSI_TOOLSET: auto or wixl
 	Templates    string            `yaml:"templates"`     // GOMSI_TEMPLATES: a folder of user templates
 	Exclude      []string          `yaml:"exclude"`       // globs of distribution files to leave out
 	UpgradeCodes map[string]string `yaml:"upgrade_codes"` // per arch; the official ones by default
+	Pins         map[string]string `yaml:"pins"`          // go1.26.8.windows-amd64: the zip's SHA-256 or the module's h1: hash
 
 	Installer `yaml:",inline"` // installer behaviour: installer.go
 	Toolsets  `yaml:",inline"` // toolset locations and options: toolsets.go
@@ -144,7 +145,6 @@ func yamlKeys(t reflect.Type) []string {
 	return keys
 }
 
-var toolsets = []string{"auto", "wixl"}
 
 func (c Config) check() error {
 	if len(c.Arch) == 0 {
@@ -163,8 +163,8 @@ func (c Config) check() error {
 			return fmt.Errorf("config: upgrade_codes: %s: %q is not a GUID like 22EA7650-4AC6-4001-BF29-F4B8775DB1C0", arch, code)
 		}
 	}
-	if !contains(toolsets, c.Toolset) {
-		return fmt.Errorf("config: toolset %q: use one of %s", c.Toolset, strings.Join(toolsets, ", "))
+	if !contains(ToolsetNames, c.Toolset) {
+		return fmt.Errorf("config: toolset %q: use one of %s", c.Toolset, strings.Join(ToolsetNames, ", "))
 	}
 	if c.Out == "" {
 		return errors.New("config: out is empty: set GOMSI_OUT or out: to a folder")

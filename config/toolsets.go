@@ -31,16 +31,6 @@ type Toolsets struct {
 // ToolsetNames are the values of toolset: (GOMSI_TOOLSET).
 var ToolsetNames = []string{"auto", "wixl", "wix3", "wix4"}
 
-// config.go checks toolset: against its own list, which predates WiX v3
-// and v4 support: keep it in step with ToolsetNames.
-func init() {
-	for _, n := range ToolsetNames {
-		if !contains(toolsets, n) {
-			toolsets = append(toolsets, n)
-		}
-	}
-}
-
 var (
 	dclLevels = []string{"none", "low", "medium", "high", "mszip"}
 	eulaName  = regexp.MustCompile(`^wix[0-9]+$`)

@@ -33,6 +33,10 @@ type Options struct {
 	// Prefix is the folder inside a zip that holds the Go root: "go/" for
 	// go.dev zips (the default), the module path for module proxy zips.
 	Prefix string
+	// ModuleZip says the zip is a golang.org/toolchain module, whose go.mod
+	// files are stored as _go.mod (a module zip cannot hold nested modules);
+	// they get their names back, as the go command does.
+	ModuleZip bool
 }
 
 // Open opens a distribution from a .zip file or a directory: the Go root

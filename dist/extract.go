@@ -30,7 +30,7 @@ func openZip(zipPath string, opts Options) (*Dist, error) {
 		return nil, fmt.Errorf("open Go distribution %s: %w (is it a complete download?)", zipPath, err)
 	}
 	defer zr.Close()
-	entries, err := zipEntries(&zr.Reader, prefix)
+	entries, err := zipEntries(&zr.Reader, prefix, opts.ModuleZip)
 	if err != nil {
 		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
 	}
@@ -79,7 +79,7 @@ type entry struct {
 }
 
 // zipEntries checks every member of the zip and returns them in order.
-func zipEntries(zr *zip.Reader, prefix string) ([]entry, error) {
+func zipEntries(zr *zip.Reader, prefix string, moduleZip bool) ([]entry, error) {
 	seen := caseSet{}
 	entries := make([]entry, 0, len(zr.File))
 	for _, f := range zr.File {
@@ -96,6 +96,9 @@ func zipEntries(zr *zip.Reader, prefix string) ([]entry, error) {
 		}
 		isDir := strings.HasSuffix(rel, "/")
 		rel = strings.TrimSuffix(rel, "/")
+		if moduleZip && path.Base(rel) == "_go.mod" {
+			rel = strings.TrimSuffix(rel, "_go.mod") + "go.mod"
+		}
 		mode := f.Mode()
 		switch {
 		case mode&fs.ModeSymlink != 0:

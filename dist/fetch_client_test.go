@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/dist/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/fakedl"
 	"github.com/gomsi/gomsi/dist/internal/fwdproxy"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/dist/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/fakedl"
 )
 
 func TestFetchRetriesServerErrors(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/dist/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/fakedl"
 )
 
 // syncBuffer is a log that concurrent downloads can share.

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gomsi/gomsi/dist/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/fakedl"
 )
 
 func TestResolveAgainstIndex(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/dist/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/fakedl"
 	"github.com/gomsi/gomsi/dist/internal/fakeproxy"
 	"golang.org/x/mod/sumdb/note"
 )

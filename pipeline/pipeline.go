@@ -48,31 +48,84 @@ func (p *Pipeline) logf(format string, args ...any) {
 	}
 }
 
-// Fetch opens the distribution of every configured arch, extracting zips
-// under <out>/dist.
+// Fetch gets the distribution of every configured version and arch, from
+// a download source (verified and cached) or a local zip or folder, and
+// opens it, extracting zips under <out>/dist.
 func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 	cfg := p.Config
-	if cfg.Source == "" {
-		return nil, fmt.Errorf("fetch: no source: set GOMSI_SOURCE (or source: in gomsi.yaml) to a go1.X.Y.windows-ARCH.zip or an extracted Go folder")
+	src, err := dist.ParseSource(cfg.Source)
+	if err != nil {
+		return nil, err
 	}
+	if src.Kind == dist.SourceLocal {
+		return p.openLocal()
+	}
+	getenv := p.getenv()
+	opts, err := dist.FetchOptionsFromEnv(func(k string) string {
+		if k == "GOMSI_SOURCE" {
+			return cfg.Source // gomsi.yaml's source, already overridden by the environment
+		}
+		return getenv(k)
+	})
+	if err != nil {
+		return nil, err
+	}
+	opts.Log = p.Log
+	opts.Pins = cfg.Pins
+	f, err := dist.NewFetcher(opts)
+	if err != nil {
+		return nil, err
+	}
+	releases, err := f.Resolve(ctx, cfg.GoVersion, cfg.Arch)
+	if err != nil {
+		return nil, err
+	}
+	var builds []*Build
+	for _, rel := range releases {
+		for _, arch := range cfg.Arch {
+			fetched, err := f.Fetch(ctx, rel.Version, arch)
+			if err != nil {
+				return nil, err
+			}
+			b, err := p.open(fetched.Path, dist.Options{Arch: arch, Prefix: fetched.Prefix, ModuleZip: fetched.Layout == dist.LayoutModule})
+			if err != nil {
+				return nil, err
+			}
+			if got := b.Dist.Version.String(); got != fetched.Version {
+				return nil, fmt.Errorf("fetch %s: its VERSION file says %s, not %s: the source serves a mislabelled file", fetched.Path, got, fetched.Version)
+			}
+			builds = append(builds, b)
+		}
+	}
+	return builds, nil
+}
+
+// openLocal opens a local zip or folder; it holds one arch.
+func (p *Pipeline) openLocal() ([]*Build, error) {
+	cfg := p.Config
 	if len(cfg.Arch) > 1 {
 		return nil, fmt.Errorf("fetch: GOMSI_SOURCE %s is one distribution but %d arches were asked for (GOMSI_ARCH=%s): build one arch per local source", cfg.Source, len(cfg.Arch), joinList(cfg.Arch))
 	}
-	var builds []*Build
-	for _, arch := range cfg.Arch {
-		start := time.Now()
-		d, err := dist.Open(cfg.Source, dist.Options{WorkDir: filepath.Join(cfg.Out, "dist"), Arch: arch})
-		if err != nil {
-			return nil, err
-		}
-		p.logf("opened %s for windows/%s at %s (%s)", d.Version, d.Arch, d.Root, since(start))
-		prod, err := product.New(d.Version.String(), d.Arch, cfg.UpgradeCode(d.Arch))
-		if err != nil {
-			return nil, err
-		}
-		builds = append(builds, &Build{Dist: d, Product: prod})
+	b, err := p.open(cfg.Source, dist.Options{Arch: cfg.Arch[0]})
+	if err != nil {
+		return nil, err
 	}
-	return builds, nil
+	return []*Build{b}, nil
+}
+
+func (p *Pipeline) open(src string, opts dist.Options) (*Build, error) {
+	start := time.Now()
+	opts.WorkDir = filepath.Join(p.Config.Out, "dist")
+	d, err := dist.Open(src, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.logf("opened %s for windows/%s at %s (%s)", d.Version, d.Arch, d.Root, since(start))
+	prod, err := product.New(d.Version.String(), d.Arch, p.Config.UpgradeCode(d.Arch))
+	if err != nil {
+		return nil, err
+	}
+	return &Build{Dist: d, Product: prod}, nil
 }
 
 // Harvest fetches and harvests every distribution.
@@ -105,7 +158,7 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := templates.New("wix3", p.Config.Templates)
+	r, err := templates.New(Dialect(toolset), p.Config.Templates)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -8,11 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/internal/fakedl"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/internal/winetest"
 )
@@ -97,7 +100,9 @@ func TestSmallTreeMSIExtractsByteForByte(t *testing.T) {
 }
 
 // TestFixtureMSIExtractsByteForByte builds the real go1.26.8 distribution
-// (15,036 files) from its zip, as go run mage.go msi does.
+// (15,036 files) from its zip, as go run mage.go msi does, and again from a
+// local go.dev/dl lookalike serving the same zip: both MSIs hold exactly the
+// files of the zip.
 func TestFixtureMSIExtractsByteForByte(t *testing.T) {
 	zipPath := testtool.Fixture(t, "go1.26.8.windows-amd64.zip")
 	b := buildMSI(t, zipPath)
@@ -106,6 +111,16 @@ func TestFixtureMSIExtractsByteForByte(t *testing.T) {
 	}
 	assertChecksumFile(t, b)
 	assertExtractsTo(t, b.MSI, b.Dist.Root)
+
+	p, _ := downloadPipeline(t, zipPath)
+	builds, err := p.MSI(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(builds) != 1 || filepath.Base(builds[0].MSI) != "go1.26.8.windows-amd64.msi" {
+		t.Fatalf("download source built %+v", builds)
+	}
+	assertExtractsTo(t, builds[0].MSI, b.Dist.Root)
 }
 
 func assertChecksumFile(t *testing.T, b *Build) {
@@ -200,15 +215,68 @@ func TestInstallAndUninstallUnderWine(t *testing.T) {
 }
 
 func TestFetchErrors(t *testing.T) {
-	p := newTestPipeline(t, "")
-	if _, err := p.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), "set GOMSI_SOURCE") {
-		t.Errorf("no source: %v", err)
-	}
-	p = newTestPipeline(t, smallTree(t, "go1.26.8"))
+	p := newTestPipeline(t, smallTree(t, "go1.26.8"))
 	p.Config.Arch = []string{"amd64", "arm64"}
 	if _, err := p.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), "2 arches were asked for") {
 		t.Errorf("one local source, two arches: %v", err)
 	}
+}
+
+// downloadPipeline is a pipeline whose source is a fake go.dev/dl serving
+// zip as go1.26.8 for amd64, with its own cache.
+func downloadPipeline(t *testing.T, zipPath string) (*Pipeline, *fakedl.Server) {
+	t.Helper()
+	srv := fakedl.New()
+	t.Cleanup(srv.Close)
+	if _, err := srv.AddZipFile("go1.26.8", true, "amd64", zipPath); err != nil {
+		t.Fatal(err)
+	}
+	p := newTestPipeline(t, srv.URL)
+	p.Config.GoVersion = "1.26.8"
+	cache := filepath.Join(t.TempDir(), "cache")
+	p.Env = func(k string) string { return map[string]string{"GOMSI_CACHE": cache, "GOMSI_RETRIES": "1"}[k] }
+	return p, srv
+}
+
+func TestCorruptDownloadIsRefused(t *testing.T) {
+	zipPath := writeTreeZip(t, smallTree(t, "go1.26.8"))
+	p, srv := downloadPipeline(t, zipPath)
+	srv.SetSHA256("go1.26.8.windows-amd64.zip", strings.Repeat("ab", 32))
+	_, err := p.MSI(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "abababab") || !strings.Contains(strings.ToLower(err.Error()), "sha-256") && !strings.Contains(strings.ToLower(err.Error()), "sha256") {
+		t.Fatalf("corrupt download: %v", err)
+	}
+	msis, _ := filepath.Glob(filepath.Join(p.Config.Out, "*.msi"))
+	cached := treeHashes(t, filepath.Dir(p.Env("GOMSI_CACHE")))
+	for name := range cached {
+		if strings.HasPrefix(path.Base(name), "index-") {
+			delete(cached, name) // the release index is kept for offline runs
+		}
+	}
+	if len(msis) != 0 || len(cached) != 0 {
+		t.Errorf("a refused download left MSIs %v and cached files %v", msis, cached)
+	}
+}
+
+// writeTreeZip zips a tree under go/, as go.dev/dl lays out its zips.
+func writeTreeZip(t *testing.T, root string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name := range treeHashes(t, root) {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := zw.Create("go/" + name)
+		w.Write(data)
+	}
+	zw.Close()
+	p := filepath.Join(t.TempDir(), "go1.26.8.windows-amd64.zip")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func tail(s string) string {

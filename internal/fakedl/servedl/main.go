@@ -1,7 +1,7 @@
 // Command servedl serves Go distribution zips the way go.dev/dl does, on
 // 127.0.0.1, for trying gomsi end to end without the internet:
 //
-//	go run ./dist/internal/fakedl/servedl ../shared/fixtures/go1.26.8.windows-amd64.zip &
+//	go run ./internal/fakedl/servedl ../shared/fixtures/go1.26.8.windows-amd64.zip &
 //	GOMSI_SOURCE=http://127.0.0.1:PORT/dl/ go run mage.go msi
 //
 // Each argument is a zip named go<version>.windows-<arch>.zip. It prints
@@ -21,7 +21,7 @@ import (
 	"regexp"
 	"syscall"
 
-	"github.com/gomsi/gomsi/dist/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/fakedl"
 )
 
 var nameRE = regexp.MustCompile(`^(go[0-9][0-9a-z.]*)\.windows-([a-z0-9]+)\.zip$`)
