@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
@@ -49,7 +50,7 @@ func (p *Pipeline) Check(ctx context.Context, w io.Writer) error {
 			continue
 		}
 		out, _ := exec.CommandContext(ctx, path, h.versionFlag).CombinedOutput()
-		fmt.Fprintf(tw, "%s\t%s\t%s\tok\n", h.name, firstLine(out), path)
+		fmt.Fprintf(tw, "%s\t%s\t%s\tok\n", h.name, versionOf(out), path)
 	}
 	tw.Flush()
 	c, err := p.ChooseToolset(ctx)
@@ -72,9 +73,13 @@ func hintOf(err error) string {
 	return msg
 }
 
-func firstLine(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	s, _, _ = strings.Cut(s, "\n")
-	s = strings.TrimPrefix(s, "xmllint: using libxml version ")
-	return s
+// versionOf finds the version number in a tool's --version output, which
+// tools print in many shapes (wine warns first, msibuild prints usage only).
+func versionOf(b []byte) string {
+	if m := versionRE.FindSubmatch(b); m != nil {
+		return string(m[1]) + string(m[2])
+	}
+	return "-"
 }
+
+var versionRE = regexp.MustCompile(`(\d+\.\d+(?:\.\d+)?)|version (\d+)(?:\s|$)`)
