@@ -9,35 +9,37 @@ import (
 	"sync"
 )
 
-// job is one 32 KiB block on its way from the reader through a worker to the
-// writer.
+// job is a segment of up to segmentBlocks blocks of a folder on its way from
+// the reader through a worker to the writer.
 type job struct {
-	data   []byte // the block; prev is the block before it in its folder
-	prev   []byte
+	data   []byte  // the blocks
+	prev   []byte  // the block before them in their folder, or nil
 	buf    *[]byte // data's pooled buffer
-	rec    []byte  // the CFDATA record, set by a worker
-	recBuf *[]byte // rec's pooled buffer
-	how    outcome
+	recs   []byte  // the CFDATA records, set by a worker
+	recBuf *[]byte // recs' pooled buffer
+	counts [3]int  // outcomes, by outcome
 	err    error
-	done   chan struct{} // closed when rec or err is set
+	done   chan struct{} // closed when recs or err is set
 }
 
-// builder runs one Build: a reader goroutine cuts the files into blocks, the
-// workers encode them, and the writer (the calling goroutine) writes them
-// in order. The pending queue is bounded, so memory stays at a few blocks
-// per worker whatever the payload size.
+func (j *job) blocks() int { return (len(j.data) + blockSize - 1) / blockSize }
+
+// builder runs one Build: a reader goroutine cuts the files into segments,
+// the workers encode them, and the writer (the calling goroutine) writes
+// them in order. The pending queue is bounded, so memory stays at a few
+// segments per worker whatever the payload size.
 type builder struct {
 	o       *resolved
 	files   []File
 	plans   []cabPlan
-	blocks  sync.Pool // *[]byte of blockSize
-	records sync.Pool // *[]byte CFDATA records
+	blocks  sync.Pool // *[]byte segments
+	records sync.Pool // *[]byte CFDATA records of a segment
 }
 
 func newBuilder(o *resolved, files []File, plans []cabPlan) *builder {
 	b := &builder{o: o, files: files, plans: plans}
-	b.blocks.New = func() any { s := make([]byte, blockSize); return &s }
-	b.records.New = func() any { s := make([]byte, 0, blockSize+cfdataOverhead); return &s }
+	b.blocks.New = func() any { s := make([]byte, segmentBlocks*blockSize); return &s }
+	b.records.New = func() any { s := make([]byte, 0, segmentBlocks*(blockSize+cfdataOverhead)); return &s }
 	return b
 }
 
@@ -62,7 +64,7 @@ func (b *builder) run(ctx context.Context) (cabs []Cabinet, err error) {
 					j.err = err
 				} else {
 					j.recBuf = b.records.Get().(*[]byte)
-					j.rec, j.how, j.err = enc.encode((*j.recBuf)[:0], j.data, j.prev)
+					j.recs, j.err = enc.encode((*j.recBuf)[:0], j.data, j.prev, &j.counts)
 				}
 				close(j.done)
 			}
@@ -89,7 +91,7 @@ func (b *builder) run(ctx context.Context) (cabs []Cabinet, err error) {
 // errShortRead reports that the reader stopped before the planned blocks.
 var errShortRead = errors.New("block reader stopped early")
 
-// read cuts each folder's files into blocks and queues them in order.
+// read cuts each folder's files into segments and queues them in order.
 func (b *builder) read(ctx context.Context, pending, work chan<- *job) error {
 	defer close(work)
 	defer close(pending)
@@ -112,17 +114,17 @@ func (b *builder) read(ctx context.Context, pending, work chan<- *job) error {
 	return nil
 }
 
-// cutter cuts one folder's byte stream into blocks.
+// cutter cuts one folder's byte stream into segments.
 type cutter struct {
 	b             *builder
 	ctx           context.Context
 	pending, work chan<- *job
-	buf           *[]byte // the block being filled
+	buf           *[]byte // the segment being filled
 	n             int     // bytes in buf
-	prev          []byte  // the block before, the history of this one
+	prev          []byte  // the block before it, its history
 }
 
-// emit queues the filled part of buf and starts a new block.
+// emit queues the filled part of buf and starts a new segment.
 func (c *cutter) emit() error {
 	if err := c.ctx.Err(); err != nil {
 		return err
@@ -134,7 +136,7 @@ func (c *cutter) emit() error {
 		return c.ctx.Err()
 	}
 	c.work <- j // the workers always drain work
-	c.prev, c.n = j.data, 0
+	c.prev, c.n = j.data[max(0, c.n-blockSize):], 0
 	c.buf = c.b.blocks.Get().(*[]byte)
 	return nil
 }
@@ -149,7 +151,7 @@ func (c *cutter) file(f File) error {
 	}
 	defer fh.Close()
 	for left := f.Size; left > 0; {
-		k := int(min(left, int64(blockSize-c.n)))
+		k := int(min(left, int64(len(*c.buf)-c.n)))
 		if _, err := io.ReadFull(fh, (*c.buf)[c.n:c.n+k]); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				return fmt.Errorf("read %s: %s is shorter than its %d bytes: did it change during the build?", f.Name, f.Path, f.Size)
@@ -158,7 +160,7 @@ func (c *cutter) file(f File) error {
 		}
 		c.n += k
 		left -= int64(k)
-		if c.n == blockSize {
+		if c.n == len(*c.buf) {
 			if err := c.emit(); err != nil {
 				return err
 			}

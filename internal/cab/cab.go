@@ -23,7 +23,7 @@ import (
 // DefaultLevel is the compression level used when Options.Level is 0: on the
 // Go distribution it compresses better than gcab's (zlib level 6, no
 // history) at less than half its CPU time.
-const DefaultLevel = 5
+const DefaultLevel = 6
 
 // DefaultNamePattern names cabinets cab1.cab, cab2.cab, ...
 const DefaultNamePattern = "cab%d.cab"

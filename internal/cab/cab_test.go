@@ -201,8 +201,8 @@ func TestBuildExtractsWithStrictInflaters(t *testing.T) {
 				t.Errorf("repaired %d, stored %d blocks: the corpus no longer exercises the guard", c.RepairedBlocks, c.StoredBlocks)
 			}
 			st, err := os.Stat(c.Path)
-			if err != nil || st.Size() != c.Size {
-				t.Fatalf("stat %s: %v, size %d, reported %d", c.Path, err, st.Size(), c.Size)
+			if err != nil || st.Size() != c.Size || st.Mode().Perm() != 0o644 {
+				t.Fatalf("stat %s: %v, size %d (reported %d), mode %v", c.Path, err, st.Size(), c.Size, st.Mode())
 			}
 			checkWithTools(t, c.Path, want)
 			p, err := readCab(c.Path)

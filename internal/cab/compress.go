@@ -11,6 +11,10 @@ import (
 
 const (
 	blockSize = 32768 // uncompressed bytes per CFDATA; only a folder's last block is shorter
+	// segmentBlocks is how many consecutive blocks one worker compresses in
+	// a row: the unit of parallel work. Fixed, so that output never depends
+	// on the number of workers.
+	segmentBlocks = 8
 	// cfdataOverhead is the most a CFDATA adds to its uncompressed bytes:
 	// its 8-byte header, "CK" and a stored deflate block header.
 	cfdataOverhead = 8 + 2 + 5
@@ -46,29 +50,50 @@ func newEncoder(level int, history, unguarded bool) (*encoder, error) {
 	return &encoder{fw: fw, guard: newGuard(), history: history, unguarded: unguarded}, nil
 }
 
-// encode appends to dst the CFDATA record (header, "CK", one complete
-// deflate stream) for data, which follows prev in its folder.
-func (e *encoder) encode(dst, data, prev []byte) ([]byte, outcome, error) {
-	if len(data) == 0 || len(data) > blockSize {
-		return dst, 0, fmt.Errorf("encode block: %d bytes", len(data))
+// encode appends to dst the CFDATA records (header, "CK", one complete
+// deflate stream) of the blocks in data, consecutive blocks of a folder
+// preceded by prev, and counts their outcomes in counts.
+//
+// With history, the compressor starts from prev as its dictionary and then
+// keeps its state from block to block, flushing at each block boundary: the
+// dictionary is paid for once per segment, not once per block.
+func (e *encoder) encode(dst, data, prev []byte, counts *[3]int) ([]byte, error) {
+	if len(data) == 0 || len(data) > segmentBlocks*blockSize {
+		return dst, fmt.Errorf("encode blocks: %d bytes", len(data))
 	}
-	if !e.history {
-		prev = nil
+	if e.history {
+		e.fw.ResetDict(&e.buf, prev)
 	}
-	e.buf.Reset()
-	e.fw.ResetDict(&e.buf, prev)
-	if _, err := e.fw.Write(data); err != nil {
-		return dst, 0, fmt.Errorf("compress block: %w", err)
+	for off := 0; off < len(data); off += blockSize {
+		block := data[off:min(off+blockSize, len(data))]
+		e.buf.Reset()
+		if !e.history {
+			e.fw.ResetDict(&e.buf, nil)
+		}
+		if _, err := e.fw.Write(block); err != nil {
+			return dst, fmt.Errorf("compress block: %w", err)
+		}
+		var err error
+		if e.history {
+			err = e.fw.Flush()
+		} else {
+			err = e.fw.Close()
+		}
+		if err != nil {
+			return dst, fmt.Errorf("compress block: %w", err)
+		}
+		var how outcome
+		if dst, how, err = e.record(dst, block, e.buf.Bytes()); err != nil {
+			return dst, err
+		}
+		counts[how]++
 	}
-	if err := e.fw.Close(); err != nil {
-		return dst, 0, fmt.Errorf("compress block: %w", err)
-	}
-	return e.record(dst, data, e.buf.Bytes())
+	return dst, nil
 }
 
 // record appends the CFDATA record for data given its compressed form:
 // the guarded deflate stream, or a stored block when that is not smaller
-// or the guard cannot vouch for the stream.
+// or the guard cannot vouch for the stream. The guard may modify deflated.
 func (e *encoder) record(dst, data, deflated []byte) ([]byte, outcome, error) {
 	how, payload := stored, deflated
 	if len(payload) < len(data)+5 {

@@ -4,7 +4,7 @@ import "errors"
 
 const (
 	maxCodeBits = 15
-	tableBits   = 10 // codes up to this length decode with one table lookup
+	tableBits   = 11 // codes up to this length decode with one table lookup
 )
 
 var (
@@ -80,23 +80,32 @@ func (h *huffman) init(lengths []uint8) error {
 
 // decode reads one symbol.
 func (h *huffman) decode(r *bitReader) (uint16, error) {
-	bits := r.peek()
-	if e := h.table[bits&(1<<tableBits-1)]; e != 0 {
-		r.pos += int(e & 15)
-		return e >> 4, nil
+	sym, n := h.decodeBits(r.peek())
+	if n == 0 {
+		return 0, errBadCode
+	}
+	r.pos += int(n)
+	return sym, nil
+}
+
+// decodeBits decodes the symbol at the low bits of v, which must hold at
+// least maxCodeBits valid bits, returning it and its code length, or length
+// 0 if the bits match no code.
+func (h *huffman) decodeBits(v uint64) (uint16, uint) {
+	if e := h.table[v&(1<<tableBits-1)]; e != 0 {
+		return e >> 4, uint(e & 15)
 	}
 	// Canonical decoding one bit at a time, for the rare long codes.
 	code := uint16(0)
 	for l := 1; l <= maxCodeBits; l++ {
-		code |= uint16(bits & 1)
-		bits >>= 1
-		if c := h.count[l]; code-h.first[l] < c && code >= h.first[l] {
-			r.pos += l
-			return h.symbol[h.offset[l]+code-h.first[l]], nil
+		code |= uint16(v & 1)
+		v >>= 1
+		if i := code - h.first[l]; i < h.count[l] { // wraps when code < first
+			return h.symbol[h.offset[l]+i], uint(l)
 		}
 		code <<= 1
 	}
-	return 0, errBadCode
+	return 0, 0
 }
 
 func reverse(c uint16, n uint) uint16 {

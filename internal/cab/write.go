@@ -37,6 +37,11 @@ func (w *writer) writeCab(ctx context.Context, c *cabPlan) (Cabinet, error) {
 		return Cabinet{}, fmt.Errorf("create cabinet %s: %w", c.name, err)
 	}
 	w.temps = append(w.temps, f.Name())
+	// CreateTemp makes the file private; a cabinet is an ordinary output.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return Cabinet{}, fmt.Errorf("create cabinet %s: %w", c.name, err)
+	}
 	cab := Cabinet{Name: c.name, Path: filepath.Join(o.Dir, c.name), FirstFile: c.first, LastFile: c.last,
 		Folders: len(c.folders), UncompressedSize: c.uncompressed}
 	err = w.fill(ctx, f, c, &cab)
@@ -61,7 +66,7 @@ func (w *writer) fill(ctx context.Context, f *os.File, c *cabPlan, cab *Cabinet)
 	for i, fo := range c.folders {
 		starts[i] = off
 		var prev *job
-		for range fo.blocks() {
+		for done := 0; done < fo.blocks(); {
 			j, ok := <-w.pending
 			if !ok {
 				return errShortRead
@@ -74,20 +79,17 @@ func (w *writer) fill(ctx context.Context, f *os.File, c *cabPlan, cab *Cabinet)
 			if j.err != nil {
 				return j.err
 			}
-			if _, err := bw.Write(j.rec); err != nil {
+			if _, err := bw.Write(j.recs); err != nil {
 				return err
 			}
-			off += int64(len(j.rec))
-			cab.Blocks++
-			switch j.how {
-			case repaired:
-				cab.RepairedBlocks++
-			case stored:
-				cab.StoredBlocks++
-			}
-			*j.recBuf = j.rec[:0]
+			off += int64(len(j.recs))
+			done += j.blocks()
+			cab.Blocks += j.blocks()
+			cab.RepairedBlocks += j.counts[repaired]
+			cab.StoredBlocks += j.counts[stored]
+			*j.recBuf = j.recs[:0]
 			w.b.records.Put(j.recBuf)
-			// The previous block was this one's history: both are done now.
+			// The previous segment held this one's history: both are done.
 			if prev != nil {
 				w.b.blocks.Put(prev.buf)
 			}
