@@ -136,3 +136,13 @@ func tail(s string) string {
 	}
 	return s
 }
+
+// setEnv makes the pipeline's native toolset read its environment
+// (SOURCE_DATE_EPOCH) from getenv.
+func setEnv(p *pipeline.Pipeline, getenv func(string) string) {
+	for _, ts := range p.Toolsets {
+		if n, ok := ts.(*native.Toolset); ok {
+			n.Getenv = getenv
+		}
+	}
+}

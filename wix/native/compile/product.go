@@ -85,9 +85,14 @@ func (c *compiler) deriveProductCode(e *wxs.Element) string {
 	return "{" + strings.ToUpper(uuid.NewSHA1(productNamespace, h.Sum(nil)).String()) + "}"
 }
 
+// writeTree hashes the source's content. Source paths are left out: where
+// the files sit on the build machine does not change the product.
 func writeTree(h interface{ Write([]byte) (int, error) }, e *wxs.Element) {
 	fmt.Fprintf(h, "<%s", e.Name)
 	for _, a := range e.Attrs {
+		if a.Name == "Source" || a.Name == "SourceFile" {
+			continue
+		}
 		fmt.Fprintf(h, " %s=%q", a.Name, a.Value)
 	}
 	fmt.Fprintf(h, ">%q", e.Text)
