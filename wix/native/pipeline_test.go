@@ -34,6 +34,8 @@ func TestFixtureExtractsByteForByte(t *testing.T) {
 		t.Errorf("harvested %d files, want 15036", b.Tree.Files)
 	}
 	assertExtractsTo(t, b.MSI, b.Dist.Root)
+	assertCabinetsValid(t, b.MSI)
+	checkStorageRules(t, b.MSI)
 }
 
 func TestInstallAndUninstallUnderWine(t *testing.T) {
