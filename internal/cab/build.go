@@ -99,7 +99,7 @@ func (b *builder) read(ctx context.Context, pending, work chan<- *job) error {
 		for _, fo := range c.folders {
 			cut := cutter{b: b, ctx: ctx, pending: pending, work: work, buf: b.blocks.Get().(*[]byte)}
 			for k := fo.first; k <= fo.last; k++ {
-				if err := cut.file(b.files[k]); err != nil {
+				if err := cut.file(k, b.files[k]); err != nil {
 					return err
 				}
 			}
@@ -144,7 +144,7 @@ func (c *cutter) emit() error {
 // file appends f's content to the folder stream. It reads exactly the
 // planned size and fails if the file has another, since the layout was
 // computed from it.
-func (c *cutter) file(f File) error {
+func (c *cutter) file(index int, f File) error {
 	fh, err := os.Open(f.Path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", f.Name, err)
@@ -157,6 +157,9 @@ func (c *cutter) file(f File) error {
 				return fmt.Errorf("read %s: %s is shorter than its %d bytes: did it change during the build?", f.Name, f.Path, f.Size)
 			}
 			return fmt.Errorf("read %s: %w", f.Name, err)
+		}
+		if c.b.o.Observe != nil {
+			c.b.o.Observe(index, (*c.buf)[c.n:c.n+k])
 		}
 		c.n += k
 		left -= int64(k)

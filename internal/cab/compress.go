@@ -82,8 +82,12 @@ func (e *encoder) encode(dst, data, prev []byte, counts *[3]int) ([]byte, error)
 		if err != nil {
 			return dst, fmt.Errorf("compress block: %w", err)
 		}
+		history := 0
+		if e.history && (off > 0 || prev != nil) {
+			history = blockSize // MSZIP keeps a 32 KiB window across blocks
+		}
 		var how outcome
-		if dst, how, err = e.record(dst, block, e.buf.Bytes()); err != nil {
+		if dst, how, err = e.record(dst, block, e.buf.Bytes(), history); err != nil {
 			return dst, err
 		}
 		counts[how]++
@@ -93,11 +97,12 @@ func (e *encoder) encode(dst, data, prev []byte, counts *[3]int) ([]byte, error)
 
 // record appends the CFDATA record for data given its compressed form:
 // the guarded deflate stream, or a stored block when that is not smaller
-// or the guard cannot vouch for the stream. The guard may modify deflated.
-func (e *encoder) record(dst, data, deflated []byte) ([]byte, outcome, error) {
+// or the guard cannot vouch for the stream. history is the window the
+// stream may refer back into. The guard may modify deflated.
+func (e *encoder) record(dst, data, deflated []byte, history int) ([]byte, outcome, error) {
 	how, payload := stored, deflated
 	if len(payload) < len(data)+5 {
-		checked, err := e.guard.check(payload)
+		checked, err := e.guard.check(payload, len(data), history)
 		switch {
 		case e.unguarded:
 			how = compressed

@@ -27,9 +27,12 @@ import (
 // cannot repair.
 var errIncomplete = errors.New("incomplete huffman code")
 
-// Extra bits of length symbols 257..285 and distance symbols 0..29.
+// Base values and extra bits of length symbols 257..285 and distance
+// symbols 0..29 (RFC 1951 3.2.5).
 var (
+	lengthBase  = [29]uint16{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258}
 	lengthExtra = [29]uint8{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
+	distBase    = [30]uint16{1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577}
 	distExtra   = [30]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
 )
 
@@ -46,6 +49,9 @@ type guard struct {
 	// whether it was an empty stored block (a flush marker).
 	last, prev             span
 	final, lastEmptyStored bool
+	// produced counts the bytes the stream inflates to; history is the
+	// window available before them.
+	produced, history int
 }
 
 func newGuard() *guard {
@@ -76,19 +82,23 @@ func newGuard() *guard {
 // check returns data if every block is acceptable to a strict inflater, a
 // repaired copy if the only defects are distance codes with fewer than two
 // symbols, or an error (wrapping errIncomplete for defects it cannot
-// repair).
+// repair). The stream must inflate to exactly size bytes, its references
+// reaching back at most history bytes before them (the MSZIP window carried
+// from earlier blocks of the folder).
 //
 // It also ends the stream properly for a CFDATA: the compressor ends each
 // block's stream with an empty stored block, non-final after a sync flush
 // (when the compressor keeps its history for the next block) or final after
 // a close. check drops that block and sets BFINAL on the one before, in
 // place, which saves five bytes a block.
-func (g *guard) check(data []byte) ([]byte, error) {
-	g.repairs, g.w = 0, nil
+func (g *guard) check(data []byte, size, history int) ([]byte, error) {
+	g.repairs, g.w, g.history = 0, nil, history
 	if err := g.walk(data); err != nil {
 		return nil, err
 	}
 	switch {
+	case g.produced != size:
+		return nil, fmt.Errorf("deflate stream: inflates to %d bytes, not %d", g.produced, size)
 	case (g.last.end+7)/8 != len(data):
 		// gcab insists the stream fills its CFDATA exactly.
 		return nil, fmt.Errorf("deflate stream: %d bytes after the final block", len(data)-(g.last.end+7)/8)
@@ -123,7 +133,7 @@ type span struct{ start, end int }
 func (g *guard) walk(data []byte) error {
 	r := bitReader{b: data}
 	g.last, g.prev = span{-1, -1}, span{-1, -1}
-	g.final, g.lastEmptyStored = false, false
+	g.final, g.lastEmptyStored, g.produced = false, false, 0
 	for !g.final && r.pos < len(data)*8 {
 		start := r.pos
 		g.final = r.read(1) == 1
@@ -159,6 +169,7 @@ func (g *guard) stored(r *bitReader, start int) (empty bool, err error) {
 		return false, errors.New("stored block length check fails")
 	}
 	r.pos += int(n) * 8
+	g.produced += int(n)
 	if g.w != nil {
 		g.w.copyBits(r.b, start, start+3)
 		g.w.alignByte()
@@ -238,6 +249,7 @@ func (g *guard) codes(r *bitReader, lit, dist *huffman, start int) error {
 			return errors.New("stream ends inside a block")
 		}
 		if sym < 256 {
+			g.produced++
 			continue
 		}
 		if sym == 256 {
@@ -247,6 +259,7 @@ func (g *guard) codes(r *bitReader, lit, dist *huffman, start int) error {
 			return fmt.Errorf("invalid length symbol %d", sym)
 		}
 		n = uint(lengthExtra[sym-257])
+		length := int(lengthBase[sym-257]) + int(v&(1<<n-1))
 		v, avail, pos = v>>n, avail-n, pos+int(n)
 		at := pos
 		d, n := dist.decodeBits(v)
@@ -263,10 +276,15 @@ func (g *guard) codes(r *bitReader, lit, dist *huffman, start int) error {
 			from = pos
 		}
 		n = uint(distExtra[d])
+		distance := int(distBase[d]) + int(v&(1<<n-1))
 		v, avail, pos = v>>n, avail-n, pos+int(n)
 		if pos > end {
 			return errors.New("stream ends inside a block")
 		}
+		if distance > g.produced+g.history {
+			return fmt.Errorf("distance %d reaches before the window", distance)
+		}
+		g.produced += length
 	}
 	r.pos = pos
 	if g.w != nil {

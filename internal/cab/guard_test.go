@@ -6,9 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"os/exec"
-	"strings"
 	"testing"
 
 	kflate "github.com/klauspost/compress/flate"
@@ -44,10 +42,11 @@ func inflate(t testing.TB, stream, dict []byte) []byte {
 }
 
 // strict reports whether every Huffman code in stream is complete.
-func strict(t testing.TB, stream []byte) bool {
+// stream must inflate to data, with dict as its history.
+func strict(t testing.TB, stream, data, dict []byte) bool {
 	t.Helper()
 	g := newGuard()
-	if _, err := g.check(bytes.Clone(stream)); err != nil {
+	if _, err := g.check(bytes.Clone(stream), len(data), len(dict)); err != nil {
 		if errors.Is(err, errIncomplete) {
 			return false
 		}
@@ -92,7 +91,7 @@ func TestGuardRepairsSingleDistanceCodes(t *testing.T) {
 	for _, c := range cases {
 		for level := 1; level <= 9; level++ {
 			raw := rawDeflate(t, level, c.data, c.dict)
-			if strict(t, raw) {
+			if strict(t, raw, c.data, c.dict) {
 				continue // this level happens to avoid the trap
 			}
 			trapped[c.name] = true
@@ -109,7 +108,7 @@ func TestGuardRepairsSingleDistanceCodes(t *testing.T) {
 			if got := inflate(t, payload, c.dict); !bytes.Equal(got, c.data) {
 				t.Errorf("%s, level %d: repaired stream inflates to different bytes", c.name, level)
 			}
-			if !strict(t, payload) {
+			if !strict(t, payload, c.data, c.dict) {
 				t.Errorf("%s, level %d: repaired stream still has an incomplete code", c.name, level)
 			}
 			if len(payload) > len(raw)+2 {
@@ -124,7 +123,7 @@ func TestGuardRepairsSingleDistanceCodes(t *testing.T) {
 			t.Errorf("%s no longer triggers a single-symbol distance code", c.name)
 		}
 	}
-	if strict(t, rawDeflate(t, DefaultLevel, shifted(rep), rep)) || strict(t, rawDeflate(t, DefaultLevel, cases[1].data, nil)) {
+	if strict(t, rawDeflate(t, DefaultLevel, shifted(rep), rep), shifted(rep), rep) || strict(t, rawDeflate(t, DefaultLevel, cases[1].data, nil), cases[1].data, nil) {
 		t.Error("the default level no longer hits the trap on these inputs")
 	}
 }
@@ -141,11 +140,11 @@ func TestGuardRepairsAnySingleSymbolDistanceCode(t *testing.T) {
 		}
 		stream := handmade(lit, dist, syms, []uint16{used})
 		g := newGuard()
-		out, err := g.check(stream)
+		out, err := g.check(stream, len(want), 0)
 		if err != nil || g.repairs != 1 {
 			t.Fatalf("dist %v: check = %v with %d repairs", dist, err, g.repairs)
 		}
-		if got := inflate(t, out, nil); string(got) != want || !strict(t, out) {
+		if got := inflate(t, out, nil); string(got) != want || !strict(t, out, []byte(want), nil) {
 			t.Errorf("dist %v: repaired stream inflates to %q", dist, got)
 		}
 	}
@@ -217,12 +216,12 @@ func TestGuardRefusesWhatItCannotRepair(t *testing.T) {
 		"incomplete two-symbol distance": {handmade(completeLit, []uint8{1, 2}, []uint16{'a', 257}, []uint16{0}), "aaaa"},
 	}
 	for name, c := range cases {
-		if _, err := newGuard().check(c.stream); !errors.Is(err, errIncomplete) {
+		if _, err := newGuard().check(c.stream, len(c.data), 0); !errors.Is(err, errIncomplete) {
 			t.Errorf("%s: check = %v, want errIncomplete", name, err)
 		}
 		// The encoder falls back to a stored block, which inflates to the data.
 		e, _ := newEncoder(DefaultLevel, true, false)
-		rec, how, err := e.record(nil, []byte(c.data), c.stream)
+		rec, how, err := e.record(nil, []byte(c.data), c.stream, 0)
 		if err != nil || how != stored {
 			t.Fatalf("%s: record = %d, %v; want a stored block", name, how, err)
 		}
@@ -233,138 +232,37 @@ func TestGuardRefusesWhatItCannotRepair(t *testing.T) {
 }
 
 func TestGuardRejectsMalformedStreams(t *testing.T) {
-	good := rawDeflate(t, 6, text(1, 5000), nil)
-	cases := map[string][]byte{
-		"trailing byte":  append(bytes.Clone(good), 0),
-		"truncated":      good[:len(good)/2],
-		"reserved type":  {0x07},
-		"stored bad len": {0x01, 0x05, 0x00, 0x00, 0x00},
+	data := text(1, 5000)
+	good := rawDeflate(t, 6, data, nil)
+	prev := text(2, blockSize)
+	withHistory := rawDeflate(t, 6, data, prev)
+	cases := []struct {
+		name          string
+		stream        []byte
+		size, history int
+	}{
+		{"trailing byte", append(bytes.Clone(good), 0), len(data), 0},
+		{"truncated", good[:len(good)/2], len(data), 0},
+		{"reserved type", []byte{0x07}, len(data), 0},
+		{"stored bad len", []byte{0x01, 0x05, 0x00, 0x00, 0x00}, len(data), 0},
+		{"no final block", []byte{0x00, 0x01, 0x00, 0xfe, 0xff, 'x'}, 1, 0},
+		{"wrong size", good, len(data) + 1, 0},
+		{"reaches before the window", withHistory, len(data), 0},
 	}
-	for name, stream := range cases {
-		_, err := newGuard().check(stream)
+	for _, c := range cases {
+		_, err := newGuard().check(bytes.Clone(c.stream), c.size, c.history)
 		if err == nil || errors.Is(err, errIncomplete) {
-			t.Errorf("%s: check = %v, want a parse error", name, err)
+			t.Errorf("%s: check = %v, want a parse error", c.name, err)
 		}
-		e, _ := newEncoder(DefaultLevel, true, false)
-		if _, _, err := e.record(nil, text(1, 5000), stream); err == nil {
-			t.Errorf("%s: record shipped a malformed stream", name)
-		}
-	}
-}
-
-func TestHeaderRoundTrip(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range 500 {
-		lit := make([]uint8, 257+r.IntN(30))
-		dist := make([]uint8, 1+r.IntN(30))
-		for _, l := range [][]uint8{lit, dist} {
-			for k := range l {
-				switch r.IntN(4) {
-				case 0: // runs of zeros and of equal lengths exercise 16-18
-				case 1:
-					l[k] = uint8(1 + r.IntN(15))
-				default:
-					if k > 0 {
-						l[k] = l[k-1]
-					}
-				}
+		// Where the encoder would ship the stream, it must fail instead.
+		if c.size == len(data) && len(c.stream) < len(data)+5 {
+			e, _ := newEncoder(DefaultLevel, true, false)
+			if _, _, err := e.record(nil, data, bytes.Clone(c.stream), c.history); err == nil {
+				t.Errorf("%s: record shipped a malformed stream", c.name)
 			}
 		}
-		lit[256] = 7
-		w := bitWriter{}
-		writeDynamicHeader(&w, i%2 == 0, lit, dist, nil)
-		w.alignByte()
-		br := bitReader{b: w.out}
-		if final := br.read(1) == 1; final != (i%2 == 0) || br.read(2) != 2 {
-			t.Fatal("bad block header")
-		}
-		var cl huffman
-		got := make([]uint8, maxLit+maxDist)
-		hlit, hdist, err := readLengths(&br, &cl, got)
-		if err != nil {
-			t.Fatalf("case %d: %v", i, err)
-		}
-		if hlit != len(lit) || hdist != len(dist) || !bytes.Equal(got[:hlit], lit) || !bytes.Equal(got[hlit:hlit+hdist], dist) {
-			t.Fatalf("case %d: lengths do not round-trip", i)
-		}
 	}
-}
-
-func FuzzGuard(f *testing.F) {
-	f.Add([]byte("hello hello hello"), uint8(5), true)
-	f.Add(deBruijn(16), uint8(1), false)
-	f.Add(bytes.Repeat([]byte{0}, 40000), uint8(9), true)
-	f.Fuzz(func(t *testing.T, data []byte, level uint8, history bool) {
-		if len(data) == 0 {
-			return
-		}
-		data = data[:min(len(data), blockSize)]
-		var dict []byte
-		if history {
-			// The block before is the data itself, shifted: references
-			// into the dictionary at every distance.
-			dict = append(bytes.Clone(data[len(data)/2:]), data[:len(data)/2]...)
-		}
-		lvl := 1 + int(level)%9
-		e, err := newEncoder(lvl, history, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, _ := encodeOne(t, e, data, dict)
-		payload := rec[10:]
-		if got := inflate(t, payload, dict); !bytes.Equal(got, data) {
-			t.Fatal("record inflates to different bytes")
-		}
-		if !strict(t, payload) {
-			t.Fatal("record has an incomplete code")
-		}
-		if checksum(rec[4:8], checksum(rec[8:], 0)) != uint32(rec[0])|uint32(rec[1])<<8|uint32(rec[2])<<16|uint32(rec[3])<<24 {
-			t.Fatal("bad checksum")
-		}
-	})
-}
-
-// TestChecksumMatchesGcab reads cabinets gcab wrote; readCab verifies every
-// CFDATA checksum with checksum, so this fails if the two disagree.
-func TestChecksumMatchesGcab(t *testing.T) {
-	gcab := testtool.Require(t, "gcab")
-	src := t.TempDir()
-	files, want := writeCorpus(t, src)
-	var names []string
-	for _, f := range files[:12] {
-		names = append(names, f.Name)
-	}
-	cab := t.TempDir() + "/gcab.cab"
-	cmd := exec.Command(gcab, append([]string{"-c", "-z", cab}, names...)...)
-	cmd.Dir = src
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gcab: %v: %s", err, out)
-	}
-	p, err := readCab(cab)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range names {
-		if !bytes.Equal(p.contents[n], want[n]) {
-			t.Errorf("%s differs", n)
-		}
-	}
-	if !strings.HasPrefix(p.files[0].name, "repeat") {
-		t.Errorf("first file %q", p.files[0].name)
-	}
-}
-
-// BenchmarkGuard measures the guard alone on compressed text blocks.
-func BenchmarkGuard(b *testing.B) {
-	data := text(3, blockSize)
-	raw := rawDeflate(b, DefaultLevel, data, nil)
-	buf := make([]byte, len(raw))
-	g := newGuard()
-	b.SetBytes(blockSize)
-	for b.Loop() {
-		copy(buf, raw)
-		if _, err := g.check(buf); err != nil {
-			b.Fatal(err)
-		}
+	if _, err := newGuard().check(bytes.Clone(withHistory), len(data), len(prev)); err != nil {
+		t.Errorf("stream with history: %v", err)
 	}
 }
