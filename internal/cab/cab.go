@@ -90,7 +90,7 @@ type Cabinet struct {
 type resolved struct {
 	Options
 	date, time uint16
-	unguarded  bool // tests only: see encoder.unguarded
+	unguarded  bool // tests only: see guard.keepIncomplete
 }
 
 func (o Options) resolve() (*resolved, error) {

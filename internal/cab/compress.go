@@ -37,9 +37,6 @@ type encoder struct {
 	// history feeds the previous block to the compressor as its dictionary;
 	// MSZIP inflaters keep the last 32 KiB window across CFDATA blocks.
 	history bool
-	// unguarded ships the compressor's output unchecked; only tests set it,
-	// to show that the strict oracles reject what the guard repairs.
-	unguarded bool
 }
 
 func newEncoder(level int, history, unguarded bool) (*encoder, error) {
@@ -47,7 +44,9 @@ func newEncoder(level int, history, unguarded bool) (*encoder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create compressor: %w", err)
 	}
-	return &encoder{fw: fw, guard: newGuard(), history: history, unguarded: unguarded}, nil
+	g := newGuard()
+	g.keepIncomplete = unguarded
+	return &encoder{fw: fw, guard: g, history: history}, nil
 }
 
 // encode appends to dst the CFDATA records (header, "CK", one complete
@@ -104,8 +103,6 @@ func (e *encoder) record(dst, data, deflated []byte, history int) ([]byte, outco
 	if len(payload) < len(data)+5 {
 		checked, err := e.guard.check(payload, len(data), history)
 		switch {
-		case e.unguarded:
-			how = compressed
 		case err == nil && len(checked) < len(data)+5:
 			payload, how = checked, compressed
 			if e.guard.repairs > 0 {

@@ -150,12 +150,14 @@ func TestGuardRepairsAnySingleSymbolDistanceCode(t *testing.T) {
 	}
 }
 
-// TestUnguardedCabinetFailsCabextract shows both that the trap is real for
-// libmspack and that the guard is what makes cabextract accept the cabinet.
+// TestUnguardedCabinetFailsCabextract shows that the trap is real for
+// libmspack, that zlib (gcab) does not see it, and that the guard's repair
+// is what makes cabextract accept the cabinet.
 func TestUnguardedCabinetFailsCabextract(t *testing.T) {
 	cabextract := testtool.Require(t, "cabextract")
+	gcab := testtool.Require(t, "gcab")
 	src := t.TempDir()
-	files, _ := writeCorpus(t, src)
+	files, want := writeCorpus(t, src)
 	for _, unguarded := range []bool{true, false} {
 		o, err := Options{Dir: t.TempDir()}.resolve()
 		if err != nil {
@@ -178,6 +180,14 @@ func TestUnguardedCabinetFailsCabextract(t *testing.T) {
 		if !unguarded && err != nil {
 			t.Fatalf("cabextract -t rejected the guarded cabinet: %v: %s", err, lastLines(out))
 		}
+		if unguarded {
+			t.Logf("cabextract -t on the unguarded cabinet: %s", lastLines(out))
+		}
+		dir := t.TempDir()
+		if out, err := exec.Command(gcab, "-x", "-C", dir, cabs[0].Path).CombinedOutput(); err != nil {
+			t.Fatalf("gcab -x (unguarded %v): %v: %s", unguarded, err, lastLines(out))
+		}
+		compareDir(t, "gcab", dir, want)
 	}
 }
 
