@@ -21,10 +21,12 @@ func (t *Toolset) addFiles(ctx context.Context, db *msidb.Database, pkg *compile
 	for i, f := range pkg.Files {
 		paths[i] = f.Source
 	}
+	start := time.Now()
 	infos, err := fileinfo.ReadAll(ctx, paths)
 	if err != nil {
 		return 0, fmt.Errorf("read files: %w", err)
 	}
+	t.logf("native: measured %d files (%s)", len(paths), time.Since(start).Round(time.Millisecond))
 	fileTable, err := db.Table("File")
 	if err != nil {
 		return 0, err
@@ -48,10 +50,12 @@ func (t *Toolset) addFiles(ctx context.Context, db *msidb.Database, pkg *compile
 			}
 		}
 	}
+	start = time.Now()
 	media, err := t.layout(ctx, pkg, infos, work, epoch, hasEpoch)
 	if err != nil {
 		return 0, err
 	}
+	t.logf("native: packed %d cabinets (%s)", len(media), time.Since(start).Round(time.Millisecond))
 	if len(media) > 0 {
 		mt, err := db.Table("Media")
 		if err != nil {

@@ -103,6 +103,7 @@ func (t *Toolset) build(ctx context.Context, job wix.Job) error {
 	if err != nil {
 		return err
 	}
+	t.logf("native: read and compiled %d sources (%s)", len(roots), time.Since(start).Round(time.Millisecond))
 	epoch, hasEpoch, err := msidb.SourceDateEpoch(t.getenv)
 	if err != nil {
 		return err
@@ -128,9 +129,11 @@ func (t *Toolset) build(ctx context.Context, job wix.Job) error {
 	if err != nil {
 		return err
 	}
+	written := time.Now()
 	if err := db.WriteFile(job.Out); err != nil {
 		return fmt.Errorf("write %s: %w", job.Out, err)
 	}
+	t.logf("native: wrote the database (%s)", time.Since(written).Round(time.Millisecond))
 	t.logf("native: compiled %d files into %s (%s)", files, job.Out, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 // the source, so builds are reproducible.
 type shortNames struct {
 	taken map[string]map[string]bool // parent directory -> upper-cased short names
+	next  map[string]int             // parent + stem -> the next ~N to try
 }
 
 // name returns the Filename column value for long under parent: "long" when
@@ -41,13 +42,19 @@ func (s *shortNames) name(parent, long, short string, e *wxs.Element, c *compile
 		return long
 	}
 	base, ext := shortParts(long)
-	for n := 1; ; n++ {
+	if s.next == nil {
+		s.next = map[string]int{}
+	}
+	stem := parent + "\x00" + base + ext
+	n := max(s.next[stem], 1)
+	defer func() { s.next[stem] = n + 1 }()
+	for ; ; n++ {
 		suffix := fmt.Sprintf("~%d", n)
 		b := base
 		if len(b)+len(suffix) > 8 {
 			b = b[:8-len(suffix)]
 		}
-		cand := b + suffix + ext
+		cand := b + suffix + ext // stays 8.3 up to ~9999999
 		if !taken[cand] {
 			taken[cand] = true
 			return cand + "|" + long

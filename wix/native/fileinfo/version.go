@@ -2,7 +2,6 @@ package fileinfo
 
 import (
 	"bytes"
-	"debug/pe"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -18,46 +17,73 @@ const (
 // peVersion reads the VS_FIXEDFILEINFO of a PE file's version resource:
 // the file version and the resource's language. ok is false for files
 // without one (Go's executables have none) or that are not valid PE files.
+// Only the headers and the resource section are read: debug/pe would load
+// the symbol tables, megabytes in Go's executables.
 func peVersion(r io.ReaderAt, size int64) (version, lang string, ok bool) {
-	defer func() {
-		if recover() != nil { // debug/pe on hostile input: treat as unversioned
-			ok = false
-		}
-	}()
-	f, err := pe.NewFile(io.NewSectionReader(r, 0, size))
-	if err != nil {
+	var dos [64]byte
+	if _, err := r.ReadAt(dos[:], 0); err != nil {
 		return "", "", false
 	}
-	var dir pe.DataDirectory
-	switch oh := f.OptionalHeader.(type) {
-	case *pe.OptionalHeader32:
-		if oh.NumberOfRvaAndSizes > pe.IMAGE_DIRECTORY_ENTRY_RESOURCE {
-			dir = oh.DataDirectory[pe.IMAGE_DIRECTORY_ENTRY_RESOURCE]
-		}
-	case *pe.OptionalHeader64:
-		if oh.NumberOfRvaAndSizes > pe.IMAGE_DIRECTORY_ENTRY_RESOURCE {
-			dir = oh.DataDirectory[pe.IMAGE_DIRECTORY_ENTRY_RESOURCE]
-		}
-	}
-	if dir.VirtualAddress == 0 || dir.Size == 0 {
+	peOff := int64(binary.LittleEndian.Uint32(dos[60:]))
+	var hdr [24]byte // signature and COFF file header
+	if peOff <= 0 || peOff+24 > size {
 		return "", "", false
 	}
-	var sec *pe.Section
-	for _, s := range f.Sections {
-		if dir.VirtualAddress >= s.VirtualAddress && dir.VirtualAddress < s.VirtualAddress+s.Size {
-			sec = s
-			break
+	if _, err := r.ReadAt(hdr[:], peOff); err != nil || string(hdr[:4]) != "PE\x00\x00" {
+		return "", "", false
+	}
+	nsec := int(binary.LittleEndian.Uint16(hdr[6:]))
+	optSize := int64(binary.LittleEndian.Uint16(hdr[20:]))
+	if nsec > 96 || optSize < 2 || optSize > 4096 {
+		return "", "", false
+	}
+	opt := make([]byte, optSize)
+	if _, err := r.ReadAt(opt, peOff+24); err != nil {
+		return "", "", false
+	}
+	// The data directories start at 96 (PE32) or 112 (PE32+); the
+	// resource directory is the third, 8 bytes each.
+	var dirs int
+	switch binary.LittleEndian.Uint16(opt) {
+	case 0x10b:
+		dirs = 96
+	case 0x20b:
+		dirs = 112
+	default:
+		return "", "", false
+	}
+	if int64(dirs+3*8) > optSize {
+		return "", "", false
+	}
+	rva := binary.LittleEndian.Uint32(opt[dirs+16:])
+	if rva == 0 || binary.LittleEndian.Uint32(opt[dirs+20:]) == 0 {
+		return "", "", false
+	}
+	secs := make([]byte, 40*nsec)
+	if _, err := r.ReadAt(secs, peOff+24+optSize); err != nil {
+		return "", "", false
+	}
+	for i := 0; i < nsec; i++ {
+		s := secs[40*i:]
+		vsize, vaddr := binary.LittleEndian.Uint32(s[8:]), binary.LittleEndian.Uint32(s[12:])
+		rawSize, rawOff := binary.LittleEndian.Uint32(s[16:]), binary.LittleEndian.Uint32(s[20:])
+		if rva < vaddr || rva >= vaddr+max(vsize, rawSize) {
+			continue
 		}
+		if int64(rawOff)+int64(rawSize) > size || rawSize > 64<<20 {
+			return "", "", false
+		}
+		data := make([]byte, rawSize)
+		if _, err := r.ReadAt(data, int64(rawOff)); err != nil {
+			return "", "", false
+		}
+		return versionResource(&resources{data: data, base: rva - vaddr, rva: vaddr})
 	}
-	if sec == nil {
-		return "", "", false
-	}
-	data, err := sec.Data()
-	if err != nil {
-		return "", "", false
-	}
-	res := &resources{data: data, base: dir.VirtualAddress - sec.VirtualAddress, rva: sec.VirtualAddress}
-	// type -> name -> language -> data entry
+	return "", "", false
+}
+
+// versionResource walks type -> name -> language to the RT_VERSION data.
+func versionResource(res *resources) (version, lang string, ok bool) {
 	typeDir, ok := res.find(0, rtVersion)
 	if !ok {
 		return "", "", false

@@ -30,6 +30,7 @@ func Parse(name string, r io.Reader, opts Options) (*Element, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = true
 	var stack []*Element
+	var texts [][]byte // character data of each open element
 	var root *Element
 	line := 1
 	for {
@@ -75,17 +76,24 @@ func Parse(name string, r io.Reader, opts Options) (*Element, error) {
 				root = e
 			}
 			stack = append(stack, e)
+			texts = append(texts, nil)
 		case xml.EndElement:
 			e := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			text, err := p.expand(strings.TrimSpace(e.Text))
+			raw := texts[len(texts)-1]
+			texts = texts[:len(texts)-1]
+			text, err := p.expand(string(bytes.TrimSpace(raw)))
 			if err != nil {
 				return nil, fmt.Errorf("%s: <%s> text: %w", e.Pos, e.Name, err)
 			}
 			e.Text = text
 		case xml.CharData:
 			if len(stack) > 0 {
-				stack[len(stack)-1].Text += string(t)
+				// Whitespace between child elements is dropped early:
+				// keeping it would cost quadratic time on big folders.
+				if top := len(texts) - 1; len(texts[top]) > 0 || len(bytes.TrimSpace(t)) > 0 {
+					texts[top] = append(texts[top], t...)
+				}
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, fmt.Errorf("%s: text outside the root element", pos)
 			}
