@@ -107,13 +107,22 @@ func peakRSS() func() float64 {
 	}
 }
 
+// cpuTime is the user and system time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // gcabRun is `gcab -c -z` on the same files, measured once per process.
 var gcabRun struct {
 	sync.Once
-	wall  time.Duration
-	size  int64
-	rssMB float64
-	err   error
+	wall, cpu time.Duration
+	size      int64
+	rssMB     float64
+	err       error
 }
 
 func runGcab(b *testing.B, root string, files []File) {
@@ -136,6 +145,7 @@ func runGcab(b *testing.B, root string, files []File) {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			gcabRun.rssMB = float64(ru.Maxrss) / 1024
 		}
+		gcabRun.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		st, err := os.Stat(out)
 		if err != nil {
 			gcabRun.err = err
@@ -175,6 +185,7 @@ func BenchmarkBuildFixture(b *testing.B) {
 			b.SetBytes(total)
 			var cabs []Cabinet
 			peak := peakRSS()
+			cpu0 := cpuTime()
 			start := time.Now()
 			n := 0
 			for b.Loop() {
@@ -185,6 +196,7 @@ func BenchmarkBuildFixture(b *testing.B) {
 				n++
 			}
 			perOp := time.Since(start) / time.Duration(n)
+			cpuPerOp := (cpuTime() - cpu0) / time.Duration(n)
 			var size int64
 			for _, cb := range cabs {
 				size += cb.Size
@@ -195,6 +207,8 @@ func BenchmarkBuildFixture(b *testing.B) {
 			b.ReportMetric(float64(size)/float64(gcabRun.size), "size/gcab")
 			b.ReportMetric(float64(gcabRun.wall)/float64(perOp), "speedup/gcab")
 			b.ReportMetric(gcabRun.rssMB, "gcab-peak-RSS-MB")
+			b.ReportMetric(cpuPerOp.Seconds(), "cpu-s")
+			b.ReportMetric(gcabRun.cpu.Seconds(), "gcab-cpu-s")
 		})
 	}
 }

@@ -1,15 +1,17 @@
 // Package cab writes Microsoft cabinet (MS-CAB) files compressed with MSZIP,
 // the cabinets an MSI's Media table points at.
 //
-// Build streams the files from disk in 32 KiB blocks and compresses the
-// blocks on every core. Each block is a complete deflate stream that may
-// refer back into the previous block (MSZIP inflaters keep that window), so
-// blocks compress independently of each other yet almost as well as one
+// Build streams the files from disk and compresses them on every core.
+// Each CFDATA block (32 KiB) holds a complete deflate stream that may refer
+// back into the blocks before it, as MSZIP inflaters keep a 32 KiB window
+// across blocks. Work is cut into segments of 8 blocks: a worker primes the
+// compressor with the block before its segment and keeps its state through
+// the segment, so segments compress in parallel yet almost as well as one
 // long stream. The layout (which file goes in which cabinet and folder) is
-// fixed from the file sizes before compressing, and compression never
-// depends on scheduling, so the same inputs give byte-identical cabinets
-// whatever the worker count. Every deflate block passes a guard that a
-// strict inflater (libmspack) accepts it; see guard.go.
+// fixed from the file sizes before compressing, and segments never depend
+// on scheduling, so the same inputs give byte-identical cabinets whatever
+// the worker count. Every block passes a guard proving that a strict
+// inflater (libmspack) accepts it; see guard.go.
 package cab
 
 import (
@@ -20,9 +22,10 @@ import (
 	"time"
 )
 
-// DefaultLevel is the compression level used when Options.Level is 0: on the
-// Go distribution it compresses better than gcab's (zlib level 6, no
-// history) at less than half its CPU time.
+// DefaultLevel is the compression level used when Options.Level is 0. On
+// the Go distribution it gives a cabinet 2% smaller than gcab's (zlib level
+// 6 without history, what wixl writes) in under a third of its CPU time;
+// see BenchmarkBuildFixture.
 const DefaultLevel = 6
 
 // DefaultNamePattern names cabinets cab1.cab, cab2.cab, ...

@@ -37,8 +37,9 @@ func TestHeaderRoundTrip(t *testing.T) {
 			t.Fatal("bad block header")
 		}
 		var cl huffman
+		var cll [19]uint8
 		got := make([]uint8, maxLit+maxDist)
-		hlit, hdist, err := readLengths(&br, &cl, got)
+		hlit, hdist, err := readLengths(&br, &cl, &cll, got)
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}

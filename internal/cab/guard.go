@@ -8,9 +8,9 @@ import (
 // The guard exists because compress/flate (and klauspost's fork) write a
 // dynamic block whose distance code has a single symbol of length one when
 // the block has no back-reference, or only references whose distances share
-// one code (common with the history dictionary: a block repeating the
-// previous one refers back exactly 32768 bytes, distance symbol 29). RFC
-// 1951 tolerates that incomplete code and zlib accepts it, but libmspack
+// one code (common with history: a block repeating data from the previous
+// one, 24577 to 32768 bytes back, uses distance symbol 29 only). RFC 1951
+// tolerates that incomplete code and zlib accepts it, but libmspack
 // (cabextract) rejects the block, and Windows inflaters have rejected such
 // codes elsewhere.
 //
@@ -22,6 +22,10 @@ import (
 // reusing the block's code-length code when it covers the new header (see
 // header.go). Any other defect is reported and the caller stores the block
 // uncompressed.
+//
+// Walking the stream also proves what the compressor claims: that it
+// inflates to exactly the block, refers back no further than the window,
+// and ends where the CFDATA ends.
 
 // errIncomplete marks output a strict inflater would refuse and the guard
 // cannot repair.
@@ -41,6 +45,7 @@ type guard struct {
 	cl, lit, dist       huffman
 	fixedLit, fixedDist huffman
 	lengths             [maxLit + maxDist]uint8
+	clLengths           [19]uint8
 	repairs             int        // blocks repaired by the last check
 	w                   *bitWriter // non-nil while rewriting
 	newDist             [maxDist]uint32
@@ -183,7 +188,7 @@ func (g *guard) stored(r *bitReader, start int) (empty bool, err error) {
 }
 
 func (g *guard) dynamic(r *bitReader, start int, final bool) error {
-	hlit, hdist, err := readLengths(r, &g.cl, g.lengths[:])
+	hlit, hdist, err := readLengths(r, &g.cl, &g.clLengths, g.lengths[:])
 	if err != nil {
 		return err
 	}
@@ -224,7 +229,7 @@ func (g *guard) dynamic(r *bitReader, start int, final bool) error {
 	var newLens [maxDist]uint8
 	newLens[x], newLens[y] = 1, 1
 	dlens := newLens[:max(x, y)+1]
-	writeDynamicHeader(g.w, final, lit, dlens, &g.cl.lengths)
+	writeDynamicHeader(g.w, final, lit, dlens, &g.clLengths)
 	g.newDist = [maxDist]uint32{}
 	g.newDist[max(x, y)] = 1 // canonical: the smaller symbol gets "0"
 	g.rewrites = true

@@ -17,15 +17,15 @@ var clOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 1
 
 // readLengths reads a dynamic block header after BFINAL and BTYPE: the
 // literal/length and distance code lengths, into lengths. cl receives the
-// code-length code, which must be complete.
-func readLengths(r *bitReader, cl *huffman, lengths []uint8) (hlit, hdist int, err error) {
+// code-length code, which must be complete, and cll its lengths.
+func readLengths(r *bitReader, cl *huffman, cll *[19]uint8, lengths []uint8) (hlit, hdist int, err error) {
 	hlit, hdist = int(r.read(5))+257, int(r.read(5))+1
 	hclen := int(r.read(4)) + 4
 	if hlit > maxLit || hdist > maxDist {
 		// The fields allow more, but zlib refuses them.
 		return 0, 0, fmt.Errorf("%d literal/length or %d distance codes", hlit, hdist)
 	}
-	var cll [19]uint8
+	*cll = [19]uint8{}
 	for _, sym := range clOrder[:hclen] {
 		cll[sym] = uint8(r.read(3))
 	}

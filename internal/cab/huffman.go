@@ -23,17 +23,13 @@ type huffman struct {
 	// table maps the next tableBits input bits to sym<<4 | length; 0 means
 	// the code is longer than tableBits (or the pattern is unassigned).
 	table    [1 << tableBits]uint16
-	used     int       // symbols with a code
-	complete bool      // every bit pattern decodes to a symbol
-	lengths  [19]uint8 // the code lengths, kept for code-length codes only
+	used     int  // symbols with a code
+	complete bool // every bit pattern decodes to a symbol
 }
 
 // init builds the decoder for lengths (0 = symbol unused).
 func (h *huffman) init(lengths []uint8) error {
 	*h = huffman{symbol: h.symbol[:0]}
-	if len(lengths) <= len(h.lengths) {
-		copy(h.lengths[:], lengths)
-	}
 	for _, l := range lengths {
 		h.count[l]++
 	}
