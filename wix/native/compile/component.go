@@ -1,8 +1,10 @@
 package compile
 
 import (
+	"encoding/binary"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/google/uuid"
 
@@ -310,8 +312,11 @@ func (c *compiler) finishComponents() {
 	}
 }
 
-// generatedGUID resolves Guid="*" as WiX v3 does: a name-based UUID (v3) of
-// the key file's canonical target path. Only file key paths qualify.
+// generatedGUID resolves Guid="*" as WiX does: a name-based UUID (version 5,
+// SHA-1) of the key file's canonical target path in UTF-16LE, standard
+// folders by their id, the rest lower-cased. WiX's own test data pins it:
+// ProgramFilesFolder\guidcompatibility\foo.bar gives AD87A3DE-042B-5CB1-...
+// Only file key paths qualify.
 func (c *compiler) generatedGUID(comp *component) string {
 	if comp.keyFile == nil {
 		c.err(comp.e.Errorf("Guid=\"*\" needs a file as the key path (WiX derives the GUID from its target path); give the component an explicit Guid"))
@@ -330,7 +335,12 @@ func (c *compiler) generatedGUID(comp *component) string {
 		c.err(comp.e.Errorf("Guid=\"*\" for a file directly under TARGETDIR: WiX refuses such paths; install it under a standard folder or give an explicit Guid"))
 		return ""
 	}
-	return "{" + strings.ToUpper(uuid.NewMD5(componentNamespace, []byte(path)).String()) + "}"
+	units := utf16.Encode([]rune(path))
+	b := make([]byte, 2*len(units))
+	for i, u := range units {
+		binary.LittleEndian.PutUint16(b[2*i:], u)
+	}
+	return "{" + strings.ToUpper(uuid.NewSHA1(componentNamespace, b).String()) + "}"
 }
 
 func (c *compiler) fileElement(f *File) *wxs.Element {
