@@ -127,3 +127,20 @@ func BenchmarkGuard(b *testing.B) {
 		}
 	}
 }
+
+// FuzzGuardArbitrary feeds the guard any bytes: it must not panic, and a
+// stream it accepts must inflate to the size it was told.
+func FuzzGuardArbitrary(f *testing.F) {
+	f.Add([]byte{0x01, 0x01, 0x00, 0xfe, 0xff, 'x'}, uint16(1))
+	f.Add(rawDeflate(f, 6, text(5, 3000), nil), uint16(3000))
+	f.Add(rawDeflate(f, 9, deBruijn(32)[:4000], nil), uint16(4000))
+	f.Fuzz(func(t *testing.T, stream []byte, size uint16) {
+		out, err := newGuard().check(bytes.Clone(stream), int(size), 0)
+		if err != nil {
+			return
+		}
+		if got := inflate(t, out, nil); len(got) != int(size) {
+			t.Fatalf("accepted stream inflates to %d bytes, not %d", len(got), size)
+		}
+	})
+}
