@@ -9,36 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-)
 
-// writeFileAtomic writes data to a temporary file beside path and renames it
-// into place, so that path is either complete or absent.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
-}
+	"github.com/gomsi/gomsi/internal/atomicfile"
+)
 
 // writeChecksum writes <file>.sha256 in sha256sum's format and returns the hash.
 func writeChecksum(file string) (string, error) {
@@ -52,7 +25,7 @@ func writeChecksum(file string) (string, error) {
 		return "", fmt.Errorf("checksum %s: %w", file, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	if err := writeFileAtomic(file+".sha256", []byte(sum+"  "+filepath.Base(file)+"\n")); err != nil {
+	if err := atomicfile.WriteFile(file+".sha256", []byte(sum+"  "+filepath.Base(file)+"\n"), 0o644); err != nil {
 		return "", fmt.Errorf("checksum: %w", err)
 	}
 	return sum, nil

@@ -14,6 +14,7 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/harvest"
+	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/sign"
 	"github.com/gomsi/gomsi/templates"
@@ -181,7 +182,7 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 		b.Sources = nil
 		for _, s := range sources {
 			path := filepath.Join(dir, s.Name)
-			if err := writeFileAtomic(path, s.Body); err != nil {
+			if err := atomicfile.WriteFile(path, s.Body, 0o644); err != nil {
 				return nil, nil, fmt.Errorf("write WiX source: %w", err)
 			}
 			b.Sources = append(b.Sources, path)
