@@ -1,0 +1,136 @@
+package native_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomsi/gomsi/product"
+	"github.com/gomsi/gomsi/wix"
+	"github.com/gomsi/gomsi/wix/native"
+)
+
+const miniSource = `<?xml version="1.0"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="Mini" Language="1033" Version="1.0.0" Manufacturer="M" UpgradeCode="22EA7650-4AC6-4001-BF29-F4B8775DB1C0">
+    <Package Compressed="yes" InstallScope="perMachine"/>
+    <MediaTemplate EmbedCab="yes"/>
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFiles64Folder"><Directory Id="INSTALLDIR" Name="Mini">
+        <Component Id="C" Guid="*"><File Id="f" Source="$(var.SourceDir)/a.txt"/></Component>
+      </Directory></Directory>
+    </Directory>
+    <Feature Id="F"><ComponentRef Id="C"/>EXTRA</Feature>
+  </Product>
+</Wix>`
+
+func miniJob(t *testing.T, extra string) (wix.Job, string) {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "a.txt"), []byte("hello"), 0o644)
+	wxs := filepath.Join(dir, "Product.wxs")
+	os.WriteFile(wxs, []byte(strings.Replace(miniSource, "EXTRA", extra, 1)), 0o644)
+	arch, _ := product.LookupArch("amd64")
+	out := filepath.Join(dir, "out", "mini.msi")
+	return wix.Job{Sources: []string{wxs}, SourceDir: src, Arch: arch, Out: out}, filepath.Join(dir, "out")
+}
+
+// TestFailureLeavesNothing: a failed build keeps what job.Out held before
+// and leaves no temporary file or cabinet behind.
+func TestFailureLeavesNothing(t *testing.T) {
+	job, outDir := miniJob(t, "")
+	os.MkdirAll(outDir, 0o755)
+	os.WriteFile(job.Out, []byte("previous package"), 0o644)
+	os.Remove(filepath.Join(job.SourceDir, "a.txt"))
+	err := (&native.Toolset{Getenv: noEnv}).Build(context.Background(), job)
+	if err == nil || !strings.Contains(err.Error(), "a.txt") || !strings.HasPrefix(err.Error(), "native: ") {
+		t.Fatalf("missing file: %v", err)
+	}
+	if data, _ := os.ReadFile(job.Out); string(data) != "previous package" {
+		t.Errorf("the previous package was changed: %q", data)
+	}
+	entries, _ := os.ReadDir(outDir)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left behind in %s: %v", outDir, names)
+	}
+	// A cancelled build too.
+	job, outDir = miniJob(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := (&native.Toolset{Getenv: noEnv}).Build(ctx, job); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled build: %v", err)
+	}
+	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
+		t.Errorf("a cancelled build left %d entries", len(entries))
+	}
+}
+
+func TestBuildErrorsNameTheSource(t *testing.T) {
+	job, _ := miniJob(t, `<ServiceControl Id="s" Name="s"/>`)
+	err := (&native.Toolset{Getenv: noEnv}).Build(context.Background(), job)
+	if err == nil || !strings.Contains(err.Error(), "Product.wxs:11") || !strings.Contains(err.Error(), "ServiceControl") {
+		t.Errorf("unsupported element: %v", err)
+	}
+	if _, err := os.Stat(job.Out); err == nil {
+		t.Errorf("an MSI was written despite the error")
+	}
+	job, _ = miniJob(t, "")
+	job.Sources = append(job.Sources, filepath.Join(filepath.Dir(job.Sources[0]), "Missing.wxs"))
+	if err := (&native.Toolset{}).Build(context.Background(), job); err == nil || !strings.Contains(err.Error(), "Missing.wxs") {
+		t.Errorf("missing source: %v", err)
+	}
+	job, _ = miniJob(t, "")
+	bad := native.Toolset{Getenv: func(k string) string {
+		if k == "SOURCE_DATE_EPOCH" {
+			return "yesterday"
+		}
+		return ""
+	}}
+	if err := bad.Build(context.Background(), job); err == nil || !strings.Contains(err.Error(), "SOURCE_DATE_EPOCH") {
+		t.Errorf("bad SOURCE_DATE_EPOCH: %v", err)
+	}
+}
+
+func TestDetectAndSupports(t *testing.T) {
+	ts := &native.Toolset{}
+	info, err := ts.Detect(context.Background())
+	if err != nil || info.Version == "" || ts.Name() != "native" {
+		t.Errorf("Detect: %+v, %v", info, err)
+	}
+	for _, goarch := range []string{"386", "amd64", "arm64"} {
+		arch, _ := product.LookupArch(goarch)
+		if err := ts.Supports(arch, []wix.Feature{wix.FeatureEnvironment}); err != nil {
+			t.Errorf("%s: %v", goarch, err)
+		}
+	}
+	arch, _ := product.LookupArch("amd64")
+	if err := ts.Supports(arch, []wix.Feature{wix.FeatureUI}); !errors.Is(err, wix.ErrUnsupported) {
+		t.Errorf("UI: %v", err)
+	}
+}
+
+// TestMediaTemplateAndVersions builds with a MediaTemplate and checks the
+// package through msidump.
+func TestMediaTemplate(t *testing.T) {
+	job, _ := miniJob(t, "")
+	if err := (&native.Toolset{Getenv: noEnv}).Build(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	tables := dumpTables(t, job.Out)
+	if m := tables["Media"]; m == nil || len(m.rows) != 1 || m.rows[0][3] != "#cab1.cab" || m.rows[0][1] != "1" {
+		t.Errorf("Media %v", m)
+	}
+	if c := tables["Component"]; c == nil || !strings.HasPrefix(c.rows[0][1], "{") {
+		t.Errorf("Component %v", c)
+	}
+	assertCabinetsValid(t, job.Out)
+}
