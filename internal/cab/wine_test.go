@@ -2,13 +2,11 @@ package cab
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/winetest"
 )
 
 // TestWineExtracts has Wine's extrac32 unpack a cabinet: it goes through
@@ -18,7 +16,7 @@ func TestWineExtracts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starting Wine takes seconds")
 	}
-	wine := testtool.Require(t, "wine")
+	prefix := winetest.New(t)
 	src := t.TempDir()
 	files, want := writeCorpus(t, src)
 	cabs, err := Build(context.Background(), files, Options{Dir: t.TempDir()})
@@ -26,9 +24,7 @@ func TestWineExtracts(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	cmd := exec.Command(wine, "extrac32", "/Y", "/E", "/L", winePath(out), winePath(cabs[0].Path))
-	cmd.Env = append(os.Environ(), "WINEPREFIX="+filepath.Join(t.TempDir(), "prefix"), "WINEDEBUG=-all")
-	if msg, err := cmd.CombinedOutput(); err != nil {
+	if msg, err := prefix.Run(2*time.Minute, "extrac32", "/Y", "/E", "/L", winePath(out), winePath(cabs[0].Path)); err != nil {
 		t.Fatalf("wine extrac32: %v: %s", err, lastLines(msg))
 	}
 	compareDir(t, "wine extrac32", out, want)
