@@ -198,9 +198,14 @@ func BenchmarkBuildFixture(b *testing.B) {
 			perOp := time.Since(start) / time.Duration(n)
 			cpuPerOp := (cpuTime() - cpu0) / time.Duration(n)
 			var size int64
+			var repairedBlocks, storedBlocks int
 			for _, cb := range cabs {
 				size += cb.Size
+				repairedBlocks += cb.RepairedBlocks
+				storedBlocks += cb.StoredBlocks
 			}
+			b.ReportMetric(float64(repairedBlocks), "repaired-blocks")
+			b.ReportMetric(float64(storedBlocks), "stored-blocks")
 			b.ReportMetric(peak(), "peak-RSS-MB")
 			b.ReportMetric(float64(size)/1e6, "cab-MB")
 			b.ReportMetric(float64(gcabRun.size)/1e6, "gcab-MB")
