@@ -29,7 +29,7 @@ type Toolsets struct {
 }
 
 // ToolsetNames are the values of toolset: (GOMSI_TOOLSET).
-var ToolsetNames = []string{"auto", "wixl", "wix3", "wix4"}
+var ToolsetNames = []string{"auto", "wixl", "wix3", "wix4", "native"} // native: gomsi's own compiler (wix/native)
 
 var (
 	dclLevels = []string{"none", "low", "medium", "high", "mszip"}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/wix"
+	"github.com/gomsi/gomsi/wix/native"
 )
 
 func (p *Pipeline) runner() wix.Runner {
@@ -21,10 +22,11 @@ func (p *Pipeline) runner() wix.Runner {
 
 // autoOrder is the order auto tries the toolsets in, by whether gomsi runs
 // on Windows. WiX proper only runs on Windows; elsewhere the fallbacks go
-// here, best first (a pure-Go toolset joins at the front of the second list).
+// here, best first. native (gomsi's own compiler, wix/native) is always
+// there: it is what auto picks when no WiX is installed, before wixl.
 var autoOrder = map[bool][]string{
-	true:  {"wix4", "wix3"},
-	false: {"wixl"},
+	true:  {"wix4", "wix3", "native"},
+	false: {"native", "wixl"},
 }
 
 // goos is runtime.GOOS; tests change it to choose as on another system.
@@ -42,6 +44,8 @@ func (p *Pipeline) known() []wix.Toolset {
 		&wix.Wix4{Path: c.Wix4Path, Runner: r, DCL: c.WixDCL, CabinetThreads: c.CabinetThreads, UI: ui, AcceptEula: c.WixEula},
 		&wix.Wix3{Path: c.Wix3Path, Runner: r, DCL: c.WixDCL, CabinetThreads: c.CabinetThreads, UI: ui},
 		&wix.Wixl{Path: c.WixlPath, Runner: r},
+		// native: gomsi's pure-Go compiler; SOURCE_DATE_EPOCH from the environment.
+		&native.Toolset{Log: func(f string, a ...any) { p.logf(f, a...) }, Getenv: p.getenv()},
 	}
 }
 

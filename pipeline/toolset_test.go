@@ -66,9 +66,10 @@ func TestChooseToolset(t *testing.T) {
 		{name: "windows without wix4", goos: "windows", toolset: "auto",
 			paths: config.Toolsets{Wix4Path: nowhere, Wix3Path: wix3}, versions: versionRunner{"candle": candle314},
 			want: "wix3", reason: "wix4: detect wix4: toolset not found"},
+		// native builds arm64: auto falls back to it, saying why WiX 3.11 and wixl were skipped.
 		{name: "arm64 skips WiX 3.11", goos: "windows", toolset: "auto", arch: []string{"arm64"},
 			paths: config.Toolsets{Wix3Path: wix3, WixlPath: wixl}, versions: versionRunner{"candle": candle311, "wixl": "0.101"},
-			err: "cannot build arm64 packages (candle -arch arm64 arrived in 3.14)"},
+			want: "native", reason: "cannot build arm64 packages (candle -arch arm64 arrived in 3.14)"},
 		{name: "linux uses wixl", goos: "linux", toolset: "auto",
 			paths: config.Toolsets{WixlPath: wixl}, versions: versionRunner{"wixl": "0.101"},
 			want: "wixl", reason: "auto on linux"},
@@ -123,10 +124,11 @@ func TestCandidatesOrder(t *testing.T) {
 		paths config.Toolsets
 		want  string
 	}{
-		{"windows", config.Toolsets{}, "wix4 wix3"},
-		{"linux", config.Toolsets{}, "wixl"},
-		{"linux", config.Toolsets{Wix4Path: "w"}, "wix4 wixl"},
-		{"windows", config.Toolsets{WixlPath: "l", Wix3Path: "c"}, "wix3 wixl wix4"},
+		// native (wix/native) is always installed: auto picks it when no WiX is.
+		{"windows", config.Toolsets{}, "wix4 wix3 native"},
+		{"linux", config.Toolsets{}, "native wixl"},
+		{"linux", config.Toolsets{Wix4Path: "w"}, "wix4 native wixl"},
+		{"windows", config.Toolsets{WixlPath: "l", Wix3Path: "c"}, "wix3 wixl wix4 native"},
 	} {
 		goos = c.goos
 		cfg := config.Default()
@@ -168,7 +170,8 @@ func TestCheckOnThisMachine(t *testing.T) {
 		`(?m)^wix4 +- +- +missing: install it with dotnet tool install --global wix`,
 		`(?m)^wix3 +- +- +missing: install WiX 3.14`,
 		`(?m)^wixl +\S+ +/\S+/wixl +ok$`,
-		`GOMSI_TOOLSET=auto uses wixl \S+: auto on linux`,
+		`(?m)^native +\S+ +ok$`,
+		`GOMSI_TOOLSET=auto uses native \S+: auto on linux`, // native: gomsi's own compiler, before wixl
 	} {
 		if !regexp.MustCompile(want).MatchString(s) {
 			t.Errorf("check output does not match %s:\n%s", want, s)
