@@ -372,7 +372,8 @@ func (c *compiler) mediaTemplate(e *wxs.Element) {
 
 // level maps WiX's CompressionLevel to a deflate level: every level is
 // MSZIP here (WiX's high/medium/low mean LZX, which the native toolset does
-// not write), so they choose how hard deflate works.
+// not write), so they choose how hard deflate works. high is 7, not 9: on
+// the Go distribution 9 saves another 1.6% for nearly four times the time.
 func (c *compiler) level(e *wxs.Element) int {
 	switch v := e.Get("CompressionLevel"); v {
 	case "":
@@ -382,7 +383,7 @@ func (c *compiler) level(e *wxs.Element) int {
 	case "medium", "mszip":
 		return 0
 	case "high":
-		return 9
+		return 7
 	case "none":
 		c.err(e.Errorf("CompressionLevel=\"none\" is not supported by the native toolset: use low, medium, mszip or high"))
 	default:
