@@ -2,7 +2,9 @@ package native_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +38,50 @@ func TestFixtureExtractsByteForByte(t *testing.T) {
 	assertExtractsTo(t, b.MSI, b.Dist.Root)
 	assertCabinetsValid(t, b.MSI)
 	checkStorageRules(t, b.MSI)
+
+	// Wine installs it, and the installed go.exe runs.
+	wine := win10(t)
+	addProcessPrng(t, wine)
+	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
+		t.Fatalf("install: %v\n%s", err, tail(log))
+	}
+	// GOPATH is set: Wine stores the installer's %USERPROFILE%\go unexpanded.
+	bat := "@set GOPATH=C:\\gopath\r\n@\"C:\\Program Files\\Go\\bin\\go.exe\" version\r\n"
+	if err := os.WriteFile(wine.Path(`C:\goversion.bat`), []byte(bat), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := wine.Run(2*time.Minute, "cmd", "/c", `C:\goversion.bat`)
+	if err != nil || !strings.Contains(string(out), "go version go1.26.8 windows/amd64") {
+		t.Errorf("installed go.exe version: %v: %s", err, out)
+	}
+}
+
+// addProcessPrng gives Wine 8 (Debian 12) the bcryptprimitives.dll it
+// lacks and Go 1.24+ needs (ProcessPrng), built with mingw from a few
+// lines of C over RtlGenRandom: the Windows the package targets has it.
+func addProcessPrng(t *testing.T, wine *winetest.Prefix) {
+	t.Helper()
+	gcc := testtool.Require(t, "x86_64-w64-mingw32-gcc")
+	dir := t.TempDir()
+	src := `#include <windows.h>
+BOOLEAN NTAPI SystemFunction036(PVOID buf, ULONG len);
+__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
+	while (len > 0) {
+		ULONG n = len > 0x10000000 ? 0x10000000 : (ULONG)len;
+		if (!SystemFunction036(data, n)) return FALSE;
+		data += n; len -= n;
+	}
+	return TRUE;
+}
+`
+	os.WriteFile(filepath.Join(dir, "prng.c"), []byte(src), 0o644)
+	dll := wine.Path(`C:\windows\system32\bcryptprimitives.dll`)
+	if _, err := os.Stat(dll); err == nil {
+		return // a Wine that has it
+	}
+	if out, err := exec.Command(gcc, "-shared", "-O2", "-o", dll, filepath.Join(dir, "prng.c"), "-ladvapi32").CombinedOutput(); err != nil {
+		t.Fatalf("build bcryptprimitives.dll: %v: %s", err, out)
+	}
 }
 
 func TestInstallAndUninstallUnderWine(t *testing.T) {
