@@ -80,6 +80,15 @@ func BenchmarkFixtureNativeVsWixl(b *testing.B) {
 	b.ReportMetric(float64(nativeSize)/(1<<20), "native-msi-MB")
 	b.ReportMetric(float64(wixlSize)/(1<<20), "wixl-msi-MB")
 	b.ReportMetric(float64(nativeSize)/float64(wixlSize), "native/wixl-size")
+	if r := nativeTime.Seconds() / wixlTime.Seconds(); r > 0.2 {
+		b.Errorf("native took %.2f of wixl's time, the target is at most 1/5", r)
+	}
+	if nativeRSS >= 200<<20 {
+		b.Errorf("native peak RSS %d MB, the target is below 200 MB", nativeRSS>>20)
+	}
+	if nativeSize > wixlSize {
+		b.Errorf("native's MSI (%d bytes) is larger than wixl's (%d)", nativeSize, wixlSize)
+	}
 }
 
 // runChild runs a command and returns its wall time and peak RSS in bytes
