@@ -287,7 +287,13 @@ func (c *compiler) finish() {
 	c.finishComponents()
 	c.finishFeatures()
 	for _, r := range c.refs {
-		if !c.defined(r.kind, r.id) {
+		switch {
+		case c.defined(r.kind, r.id):
+		case r.kind == "CustomAction" && strings.HasPrefix(r.id, "Wix"):
+			// WixBroadcastEnvironmentChange and friends live in WiX's
+			// extension libraries, which the native toolset does not have.
+			c.err(r.e.Errorf("custom action %s comes from a WiX extension library (such as WixUtilExtension), which the native toolset does not have; the wix3 and wix4 toolsets support it (GOMSI_TOOLSET)", r.id))
+		default:
 			c.err(r.e.Errorf("%s %q is not defined in any source", r.kind, r.id))
 		}
 	}

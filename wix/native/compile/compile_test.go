@@ -293,6 +293,8 @@ func TestUnsupportedIsAnErrorNamingWhereAndWho(t *testing.T) {
 		"attribute": {`<Property Id="X" Value="1" Bogus="yes"/>`, []string{"attribute Bogus", `<Property Id="X">`, "Product.wxs:12"}},
 		"not wix":   {`<Frobnicate/>`, []string{"Frobnicate is not a WiX v3 element", "Product.wxs:12"}},
 		"misplaced": {`<File Id="x" Source="y"/>`, []string{"element File inside Product", "Product.wxs:12"}},
+		"extension action": {`<CustomActionRef Id="WixBroadcastEnvironmentChange"/>`,
+			[]string{"WixBroadcastEnvironmentChange comes from a WiX extension library", "Product.wxs:12", "wix3 and wix4"}},
 	} {
 		_, err := compileSources(t, product(comp+"\n"+c.body, `<ComponentRef Id="C"/>`))
 		for _, w := range c.want {
