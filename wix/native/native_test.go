@@ -134,3 +134,29 @@ func TestMediaTemplate(t *testing.T) {
 	}
 	assertCabinetsValid(t, job.Out)
 }
+
+// TestArm64 builds for arm64: the summary names the Arm64 platform, and a
+// source asking for an installer version below 500 is refused.
+func TestArm64(t *testing.T) {
+	job, _ := miniJob(t, "")
+	job.Arch, _ = product.LookupArch("arm64")
+	err := (&native.Toolset{Getenv: noEnv}).Build(context.Background(), job)
+	if err == nil || !strings.Contains(err.Error(), "arm64 packages need InstallerVersion 500") {
+		t.Fatalf("arm64 with the default installer version: %v", err)
+	}
+	src, _ := os.ReadFile(job.Sources[0])
+	os.WriteFile(job.Sources[0], []byte(strings.Replace(string(src), `<Package `, `<Package InstallerVersion="500" `, 1)), 0o644)
+	if err := (&native.Toolset{Getenv: noEnv}).Build(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	tables := dumpTables(t, job.Out)
+	want := map[string]string{"7": "Arm64;1033", "14": "500"}
+	for _, r := range tables["_SummaryInformation"].rows {
+		if w, ok := want[r[0]]; ok && r[1] != w {
+			t.Errorf("summary property %s = %q, want %q", r[0], r[1], w)
+		}
+	}
+	if c := tables["Component"].rows[0]; c[3] != "256" {
+		t.Errorf("arm64 component attributes %s, want 256 (64-bit)", c[3])
+	}
+}

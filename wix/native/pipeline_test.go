@@ -10,6 +10,7 @@ import (
 
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/internal/winetest"
+	"github.com/gomsi/gomsi/pipeline"
 )
 
 // The end-to-end checks of the pipeline, with the native toolset: the
@@ -123,4 +124,34 @@ func win10(t *testing.T) *winetest.Prefix {
 		t.Fatalf("winecfg -v win10: %v: %s", err, out)
 	}
 	return wine
+}
+
+// TestPerUserUnderWine builds the per-user installer (LocalAppData, no
+// elevation, HKCU state) and installs and removes it under Wine.
+func TestPerUserUnderWine(t *testing.T) {
+	root := smallTree(t, "go1.26.8")
+	b := buildMSI(t, root, func(p *pipeline.Pipeline) { p.Config.Installer.Scope = "perUser" })
+	sum := dumpTables(t, b.MSI)["_SummaryInformation"]
+	for _, r := range sum.rows {
+		if r[0] == "15" && r[1] != "10" { // compressed (2) + no elevation (8)
+			t.Errorf("per-user word count %s, want 10", r[1])
+		}
+	}
+	wine := win10(t)
+	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
+		t.Fatalf("install: %v\n%s", err, tail(log))
+	}
+	loc, ok := wine.RegQuery(`HKCU\Software\GoProgrammingLanguage\PerUser`, "installLocation")
+	if !ok || !strings.Contains(strings.ToLower(loc), `appdata\local`) {
+		src, _ := os.ReadFile(filepath.Join(filepath.Dir(b.Sources[0]), "Product.wxs"))
+		t.Fatalf("per-user install location %q; source:\n%s", loc, src)
+	}
+	dir := wine.Path(strings.TrimSuffix(loc, `\`))
+	assertInstalled(t, dir, root)
+	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("uninstall left %s", dir)
+	}
 }

@@ -22,9 +22,11 @@ func TestReproducible(t *testing.T) {
 		}
 		return ""
 	}
+	var last string
 	build := func(src string) []byte {
 		t.Chdir(t.TempDir())
 		b := buildMSI(t, src, func(p *pipeline.Pipeline) { setEnv(p, epoch) })
+		last = b.MSI
 		data, err := os.ReadFile(b.MSI)
 		if err != nil {
 			t.Fatal(err)
@@ -32,6 +34,15 @@ func TestReproducible(t *testing.T) {
 		return data
 	}
 	first := build(root)
+	times := 0
+	for _, r := range dumpTables(t, last)["_SummaryInformation"].rows {
+		if (r[0] == "12" || r[0] == "13") && r[1] == "2026/01/01 00:00:00" {
+			times++
+		}
+	}
+	if times != 2 {
+		t.Errorf("the summary's creation and save times are not SOURCE_DATE_EPOCH's")
+	}
 	copyRoot := filepath.Join(t.TempDir(), "elsewhere", "go")
 	os.MkdirAll(filepath.Dir(copyRoot), 0o755)
 	if out, err := exec.Command("cp", "-a", root, copyRoot).CombinedOutput(); err != nil {
