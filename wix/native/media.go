@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,7 +147,7 @@ func (t *Toolset) layout(ctx context.Context, pkg *compile.Package, infos []file
 	for _, m := range pkg.Media {
 		ids = append(ids, m.ID)
 	}
-	sortInts(ids)
+	slices.Sort(ids)
 	var media []medium
 	next, last := 0, 0
 	for _, id := range ids {
@@ -189,14 +190,6 @@ func splitName(name string, n int) string {
 		base, ext = name[:i], name[i:]
 	}
 	return fmt.Sprintf("%s%d%s", base, n, ext)
-}
-
-func sortInts(s []int) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 func nilIfEmpty(s string) any {
