@@ -55,6 +55,10 @@ func (c *compiler) property(e *wxs.Element) {
 		c.err(e.Errorf("ALLUSERS is set by Package/@InstallScope already"))
 		return
 	}
+	if hasValue && value == "" {
+		c.err(e.Errorf("the value is empty: the Property table cannot hold an empty value; leave the element out (or declare it without Value for a search)"))
+		return
+	}
 	if hasValue {
 		c.setProp(e, id, value)
 	} else if _, ok := c.props[id]; !ok {

@@ -186,6 +186,12 @@ func (c *compiler) finishSequences() {
 			all[name] = a
 		}
 		c.err(place(table, all, c.seq.order[table]))
+		for _, name := range c.seq.order[table] {
+			if a := all[name]; a.seq == 0 && !a.suppress && a.after == "" && a.before == "" {
+				c.err(a.e.Errorf("%s is not a standard action of %s: give it a Sequence, After or Before", name, table))
+				a.suppress = true
+			}
+		}
 		var names []string
 		for name, a := range all {
 			if !a.suppress {
