@@ -145,7 +145,7 @@ func (c *compiler) setKeyPath(e *wxs.Element, comp *component, key *string, id s
 
 func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
 	c.err(e.CheckAttrs("Id", "Name", "ShortName", "Source", "KeyPath", "DiskId", "Vital", "ReadOnly",
-		"Hidden", "System", "Checksum", "Compressed", "TrueType"))
+		"Hidden", "System", "Checksum", "Compressed"))
 	src := e.Get("Source")
 	if src == "" {
 		c.err(e.Errorf("Source is required"))

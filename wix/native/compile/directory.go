@@ -16,7 +16,7 @@ type directory struct {
 }
 
 func (c *compiler) directory(e *wxs.Element, s scope) {
-	c.err(e.CheckAttrs("Id", "Name", "ShortName", "FileSource", "SourceName", "ComponentGuidGenerationSeed"))
+	c.err(e.CheckAttrs("Id", "Name", "ShortName", "SourceName", "ComponentGuidGenerationSeed"))
 	id := e.Get("Id")
 	if !validID(id) {
 		c.err(e.Errorf("Id %q is not a valid identifier (letters, digits, _ and ., not starting with a digit or .)", id))
@@ -51,7 +51,7 @@ func (c *compiler) directory(e *wxs.Element, s scope) {
 }
 
 func (c *compiler) directoryRef(e *wxs.Element, s scope) {
-	c.err(e.CheckAttrs("Id", "FileSource", "DiskId"))
+	c.err(e.CheckAttrs("Id", "DiskId"))
 	if e.Get("DiskId") != "" {
 		c.err(e.Errorf("DiskId is not supported on DirectoryRef by the native toolset; put it on the File elements"))
 	}

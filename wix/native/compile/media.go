@@ -9,7 +9,7 @@ import (
 
 // media handles <Media Id Cabinet EmbedCab CompressionLevel>.
 func (c *compiler) media(e *wxs.Element) {
-	c.err(e.CheckAttrs("Id", "Cabinet", "EmbedCab", "CompressionLevel", "DiskPrompt", "VolumeLabel", "Layout"))
+	c.err(e.CheckAttrs("Id", "Cabinet", "EmbedCab", "CompressionLevel", "DiskPrompt", "VolumeLabel"))
 	id, err := strconv.Atoi(e.Get("Id"))
 	if err != nil || id < 1 || id > 32767 {
 		c.err(e.Errorf("Id %q: want a disk number from 1 to 32767", e.Get("Id")))
@@ -36,7 +36,7 @@ func (c *compiler) media(e *wxs.Element) {
 
 // mediaTemplate handles <MediaTemplate>: cabinets are cut automatically.
 func (c *compiler) mediaTemplate(e *wxs.Element) {
-	c.err(e.CheckAttrs("CabinetTemplate", "EmbedCab", "CompressionLevel", "MaximumUncompressedMediaSize", "DiskPrompt", "VolumeLabel"))
+	c.err(e.CheckAttrs("CabinetTemplate", "EmbedCab", "CompressionLevel", "MaximumUncompressedMediaSize"))
 	if c.pkg.Template != nil {
 		c.err(e.Errorf("a second MediaTemplate"))
 		return
