@@ -12,6 +12,7 @@ import (
 	"github.com/magefile/mage/sh"
 
 	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/diagnose"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
@@ -141,6 +142,16 @@ func Check(ctx context.Context) error {
 		return err
 	}
 	return p.Check(ctx, os.Stdout)
+}
+
+// Diagnose reads an msiexec verbose log (msiexec /i go.msi /qn /l*v log.txt) and prints the failing action, the error, its meaning and the fix.
+func Diagnose(logFile string) error {
+	f, err := os.Open(logFile)
+	if err != nil {
+		return fmt.Errorf("diagnose: %w (pass the file written by msiexec /l*v)", err)
+	}
+	defer f.Close()
+	return diagnose.Parse(f).Write(os.Stdout)
 }
 
 // Test runs the whole test suite (external tools are required when CI=true).

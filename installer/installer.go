@@ -34,11 +34,14 @@ const (
 	PropMachineDir       = "GOMSI_MACHINE_DIR"       // install folder of the installed per-machine gomsi Go
 	PropUserDir          = "GOMSI_USER_DIR"          // install folder of the installed per-user gomsi Go
 	PropOfficialDir      = "GOMSI_OFFICIAL_DIR"      // installLocation of an official installer's install
-	PropWindowsMajor     = "GOMSI_WINDOWS_MAJOR"     // CurrentMajorVersionNumber: present on Windows 10 and later only
+	PropWindowsBuild     = "GOMSI_WINDOWS_BUILD"     // CurrentBuildNumber, which no compatibility shim changes
 	PropInstalledRelease = "GOMSI_INSTALLED_RELEASE" // ReleaseKey of the installed gomsi Go
 	PropUpgrade          = "WIX_UPGRADE_DETECTED"
 	PropDowngrade        = "WIX_DOWNGRADE_DETECTED"
 )
+
+// windows10Build is the build number of the first Windows 10 (1507).
+const windows10Build = 10240
 
 // PinnedTemp is the TempFolder of a pinned install: the Windows Temp folder,
 // which the elevated installer can always use, unlike a user's TEMP that is
@@ -160,19 +163,22 @@ func rememberDir(d *templates.InstallerData, p product.Product, perUser bool) {
 
 // windowsCondition refuses Windows releases the Go release does not run on.
 // For Go 1.21 and later the test cannot be VersionNT >= 603 (the official
-// one): an MSI engine without a manifest sees Windows 10 as 6.3 too, so it
-// lets Windows 8.1 through. CurrentMajorVersionNumber exists from Windows 10
-// on and tells the truth.
+// one): Windows Installer reports Windows 10 as 6.3 (VersionNT 603) to
+// packages, so that test lets Windows 8.1 through. The registry's
+// CurrentBuildNumber is never shimmed: 9600 on Windows 8.1, 10240 on the
+// first Windows 10, higher on every later Windows 10, 11 and Server 2016+.
+// (CurrentMajorVersionNumber is no better: Wine writes 6 for Windows 8.1,
+// and the condition would have to compare "#10" as a string.)
 func windowsCondition(d *templates.InstallerData, p product.Product) {
 	min := p.GoVersion.MinWindows()
 	msg := fmt.Sprintf("%s needs %s or later; this computer runs an older Windows.", p.GoVersion, min)
 	cond := "Installed OR VersionNT > 601 OR (VersionNT = 601 AND ServicePackLevel >= 1)"
 	if min == product.Windows10 {
 		d.Searches = append(d.Searches, templates.RegistrySearch{
-			Property: PropWindowsMajor, ID: "GomsiWindowsMajor", Root: "HKLM",
-			Key: `SOFTWARE\Microsoft\Windows NT\CurrentVersion`, Name: "CurrentMajorVersionNumber", Win64: p.Arch.Win64,
+			Property: PropWindowsBuild, ID: "GomsiWindowsBuild", Root: "HKLM",
+			Key: `SOFTWARE\Microsoft\Windows NT\CurrentVersion`, Name: "CurrentBuildNumber", Win64: p.Arch.Win64,
 		})
-		cond = "Installed OR (VersionNT >= 603 AND " + PropWindowsMajor + ")"
+		cond = fmt.Sprintf("Installed OR (VersionNT >= 603 AND %s >= %d)", PropWindowsBuild, windows10Build)
 		msg += " Go 1.20 is the last release for Windows 7, 8 and 8.1."
 	}
 	d.LaunchConditions = append(d.LaunchConditions, templates.LaunchCondition{Condition: cond, Message: msg})

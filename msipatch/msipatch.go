@@ -1,8 +1,11 @@
-// Package msipatch adds to a built MSI what its toolset could not compile:
-// wixl 0.101 has no <Environment>, so gomsi writes the Environment table and
-// schedules WriteEnvironmentStrings/RemoveEnvironmentStrings itself with
-// msitools' msibuild. A package that lacks a behaviour gomsi promises is
-// never left behind: on failure the package is removed.
+// Package msipatch adds to a built MSI what its toolset could not compile,
+// with msitools' msibuild: wixl 0.101 has no <Environment>, so gomsi writes
+// the Environment table and schedules WriteEnvironmentStrings and
+// RemoveEnvironmentStrings itself; and wixl silently drops IncludeMaximum
+// from <UpgradeVersion> (a final release would not replace its RC when
+// downgrades are refused), so gomsi writes the Upgrade table from the plan.
+// A package that lacks a behaviour gomsi promises is never left behind: on
+// failure the package is removed.
 package msipatch
 
 import (
@@ -51,13 +54,11 @@ func (p Patcher) Check() (string, error) {
 	return path, nil
 }
 
-// Apply adds d's environment changes to msi. The package is patched under a
-// temporary name in its folder and renamed when complete; on any failure
-// msi itself is removed, because it would lack the environment changes.
-func (p Patcher) Apply(ctx context.Context, msi string, d templates.InstallerData) (err error) {
-	if len(d.Environment) == 0 {
-		return nil
-	}
+// Apply writes d's environment changes and upgrade rows (for upgradeCode)
+// into msi. The package is patched under a temporary name in its folder and
+// renamed when complete; on any failure msi itself is removed, because it
+// would lack them.
+func (p Patcher) Apply(ctx context.Context, msi, upgradeCode string, d templates.InstallerData) (err error) {
 	defer func() {
 		if err != nil {
 			os.Remove(msi)
@@ -67,7 +68,11 @@ func (p Patcher) Apply(ctx context.Context, msi string, d templates.InstallerDat
 	if err != nil {
 		return err
 	}
-	idt, err := EnvironmentIDT(d)
+	env, err := EnvironmentIDT(d)
+	if err != nil {
+		return fmt.Errorf("patch %s: %w", msi, err)
+	}
+	upgrade, err := UpgradeIDT(upgradeCode, d)
 	if err != nil {
 		return fmt.Errorf("patch %s: %w", msi, err)
 	}
@@ -76,20 +81,25 @@ func (p Patcher) Apply(ctx context.Context, msi string, d templates.InstallerDat
 		return fmt.Errorf("patch %s: %w", msi, err)
 	}
 	defer os.RemoveAll(work)
-	// msibuild -i names the table after the file.
-	idtPath := filepath.Join(work, "Environment.idt")
-	if err := os.WriteFile(idtPath, idt, 0o644); err != nil {
-		return fmt.Errorf("patch %s: %w", msi, err)
-	}
 	tmp := filepath.Join(work, filepath.Base(msi))
 	if err := copyFile(msi, tmp); err != nil {
 		return fmt.Errorf("patch %s: %w", msi, err)
 	}
-	args := []string{tmp, "-i", idtPath}
-	for _, a := range []struct {
+	args := []string{tmp}
+	for _, t := range []struct {
 		name string
-		seq  int
-	}{{"RemoveEnvironmentStrings", seqRemoveEnvironment}, {"WriteEnvironmentStrings", seqWriteEnvironment}} {
+		idt  []byte
+	}{{"Upgrade", upgrade}, {"Environment", env}} {
+		if t.idt == nil {
+			continue
+		}
+		path := filepath.Join(work, t.name+".idt") // msibuild -i names the table after the file
+		if err := os.WriteFile(path, t.idt, 0o644); err != nil {
+			return fmt.Errorf("patch %s: %w", msi, err)
+		}
+		args = append(args, "-i", path)
+	}
+	for _, a := range environmentActions(env != nil) {
 		// DELETE first: a later wixl that schedules them itself must not
 		// make the INSERT fail on a duplicate key.
 		args = append(args,
@@ -119,6 +129,9 @@ func (p Patcher) Apply(ctx context.Context, msi string, d templates.InstallerDat
 // on uninstall, "*" system variable; the Value puts "[~]" where the existing
 // value goes, so that PATH keeps its entries.
 func EnvironmentIDT(d templates.InstallerData) ([]byte, error) {
+	if len(d.Environment) == 0 {
+		return nil, nil
+	}
 	if d.State.ID == "" {
 		return nil, errors.New("environment changes need the install state component, which the plan lacks")
 	}
@@ -140,6 +153,59 @@ func EnvironmentIDT(d templates.InstallerData) ([]byte, error) {
 			}
 		}
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\r\n", e.ID, name, value, d.State.ID)
+	}
+	return []byte(b.String()), nil
+}
+
+type action struct {
+	name string
+	seq  int
+}
+
+// environmentActions are the standard actions that apply the Environment
+// table, scheduled only when it has rows, as WiX does.
+func environmentActions(rows bool) []action {
+	if !rows {
+		return nil
+	}
+	return []action{{"RemoveEnvironmentStrings", seqRemoveEnvironment}, {"WriteEnvironmentStrings", seqWriteEnvironment}}
+}
+
+// Upgrade table attributes (msidbUpgradeAttributes*).
+const (
+	upgradeOnlyDetect          = 2
+	upgradeVersionMinInclusive = 256
+	upgradeVersionMaxInclusive = 512
+)
+
+// UpgradeIDT renders d's upgrade rows as an Upgrade table in .idt format.
+func UpgradeIDT(upgradeCode string, d templates.InstallerData) ([]byte, error) {
+	if len(d.Upgrades) == 0 {
+		return nil, nil
+	}
+	code := strings.ToUpper(strings.Trim(upgradeCode, "{}"))
+	if len(code) != 36 || strings.Trim(code, "0123456789ABCDEF-") != "" {
+		return nil, fmt.Errorf("upgrade code %q is not a GUID", upgradeCode)
+	}
+	var b strings.Builder
+	b.WriteString("UpgradeCode\tVersionMin\tVersionMax\tLanguage\tAttributes\tRemove\tActionProperty\r\n")
+	b.WriteString("s38\tS20\tS20\tS255\ti4\tS255\ts72\r\n")
+	b.WriteString("Upgrade\tUpgradeCode\tVersionMin\tVersionMax\tLanguage\tAttributes\r\n")
+	for _, u := range d.Upgrades {
+		attr := 0
+		if u.OnlyDetect {
+			attr |= upgradeOnlyDetect
+		}
+		if u.IncludeMinimum && u.Minimum != "" {
+			attr |= upgradeVersionMinInclusive
+		}
+		if u.IncludeMaximum && u.Maximum != "" {
+			attr |= upgradeVersionMaxInclusive
+		}
+		if u.Property == "" || strings.ToUpper(u.Property) != u.Property || strings.ContainsAny(u.Minimum+u.Maximum+u.Property, "\t\r\n") {
+			return nil, fmt.Errorf("upgrade row %+v: the property must be a public (upper-case) name", u)
+		}
+		fmt.Fprintf(&b, "{%s}\t%s\t%s\t\t%d\t\t%s\r\n", code, u.Minimum, u.Maximum, attr, u.Property)
 	}
 	return []byte(b.String()), nil
 }

@@ -50,9 +50,9 @@ func (p *Pipeline) patchMSI(ctx context.Context, b *Build, toolset string) error
 	if err != nil {
 		return err
 	}
-	if err := p.patcher().Apply(ctx, b.MSI, plan); err != nil {
+	if err := p.patcher().Apply(ctx, b.MSI, b.Product.UpgradeCode, plan); err != nil {
 		return err
 	}
-	p.logf("added %d environment changes to %s with msibuild (%s cannot compile them)", len(plan.Environment), b.MSI, toolset)
+	p.logf("wrote %d environment changes and %d upgrade rows into %s with msibuild (%s cannot compile them)", len(plan.Environment), len(plan.Upgrades), b.MSI, toolset)
 	return nil
 }

@@ -1,0 +1,248 @@
+package pipeline
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/diagnose"
+)
+
+// TestInstallerLifecycleUnderWine installs, upgrades and uninstalls gomsi's
+// per-machine package with Wine's msiexec in one prefix: the Windows 10
+// condition that the official installer gets wrong, the pinned TEMP, PATH,
+// GOPATH, state, ARP entry, an upgrade into the remembered custom folder
+// that drops a removed file, and an uninstall that leaves nothing.
+func TestInstallerLifecycleUnderWine(t *testing.T) {
+	oldRoot := versionTree(t, "go1.26.7", map[string]string{"src/old.go": "package old\n", "src/fmt/print.go": "package fmt // 1.26.7\n"})
+	newRoot := versionTree(t, "go1.26.8", map[string]string{"src/new.go": "package new\n", "src/fmt/print.go": "package fmt // 1.26.8\n"})
+	oldMSI := buildWith(t, oldRoot, nil)
+	newMSI := buildWith(t, newRoot, nil)
+
+	// Windows 8.1 passes the official VersionNT >= 603 test; gomsi refuses it.
+	wine := windowsPrefix(t, "win81")
+	log, err := wine.Msiexec("/i", oldMSI.MSI, "/qn", `INSTALLDIR=C:\Tools\Go`)
+	if err == nil {
+		t.Fatalf("go1.26.7 installed on Windows 8.1:\n%s", tail(log))
+	}
+	// Wine does not log a launch condition's message (Windows does):
+	// installer_test in package installer checks the table.
+	if actionIndex(log, "LaunchConditions") < 0 || actionIndex(log, "InstallFiles") >= 0 || logProperty(log, "GOMSI_WINDOWS_BUILD") != "9600" {
+		t.Errorf("the install on Windows 8.1 did not stop at LaunchConditions (build %q):\n%s", logProperty(log, "GOMSI_WINDOWS_BUILD"), tail(log))
+	}
+	if r := diagnose.Parse(strings.NewReader(log)); r.Failed == nil || r.Failed.Code != 1603 || r.Failed.Action != "LaunchConditions" {
+		t.Errorf("diagnose on the Wine log of the refused install: %+v", r.Failed)
+	}
+	if _, err := os.Stat(wine.Path(`C:\Tools\Go`)); err == nil {
+		t.Error("the refused install created C:\\Tools\\Go")
+	}
+
+	setWindows(t, wine, "win10")
+	userTemp, _ := wine.RegQuery(userEnvKey, "TEMP")
+	log, err = wine.Msiexec("/i", oldMSI.MSI, "/qn", `INSTALLDIR=C:\Tools\Go`)
+	if err != nil {
+		t.Fatalf("install go1.26.7: %v\n%s", err, tail(log))
+	}
+	pin, cost := actionIndex(log, "GomsiPinTempFolder"), actionIndex(log, "CostInitialize")
+	if pin < 0 || cost < 0 || pin > cost {
+		t.Errorf("GomsiPinTempFolder starts at %d, CostInitialize at %d: TEMP must be pinned before costing", pin, cost)
+	}
+	if got := logProperty(log, "TempFolder"); !strings.EqualFold(got, `C:\windows\Temp\`) {
+		t.Errorf("TempFolder = %q, want the Windows Temp folder (the user's TEMP is %q)", got, userTemp)
+	}
+	if strings.EqualFold(userTemp, `C:\windows\Temp`) {
+		t.Errorf("the user's TEMP is already the Windows Temp folder; the test proves nothing")
+	}
+	assertInstalledTree(t, wine.Path(`C:\Tools\Go`), oldRoot)
+	path, _ := wine.RegQuery(systemEnvKey, "PATH")
+	if n := countEntry(path, `C:\Tools\Go\bin`); n != 1 {
+		t.Errorf("system PATH holds C:\\Tools\\Go\\bin %d times: %s", n, path)
+	}
+	if loc, _ := wine.RegQuery(machineState, "installLocation"); loc != `C:\Tools\Go\` {
+		t.Errorf("HKLM installLocation = %q", loc)
+	}
+	if v, ok := wine.RegQuery(`HKCU\Software\GoProgrammingLanguage`, "installLocation"); ok {
+		t.Errorf("per-machine state written to HKCU: %q", v)
+	}
+	if gopath, _ := wine.RegQuery(userEnvKey, "GOPATH"); gopath != `%USERPROFILE%\go` {
+		t.Errorf("user GOPATH = %q", gopath)
+	}
+	if upath, _ := wine.RegQuery(userEnvKey, "PATH"); countEntry(upath, `%USERPROFILE%\go\bin`) != 1 {
+		t.Errorf("user PATH = %q", upath)
+	}
+	arp := arpEntries(t, wine)
+	if len(arp) != 1 {
+		t.Fatalf("%d Go entries in Apps and Features after the install: %v", len(arp), arp)
+	}
+	for _, e := range arp {
+		want := map[string]string{"DisplayName": "Go Programming Language amd64 go1.26.7", "DisplayVersion": "1.26.7", "InstallLocation": `C:\Tools\Go\`,
+			"NoModify": "0x1", "HelpLink": "https://go.dev/doc/", "URLInfoAbout": "https://go.dev", "Publisher": "https://go.dev"}
+		for k, v := range want {
+			if e[k] != v {
+				t.Errorf("ARP %s = %q, want %q", k, e[k], v)
+			}
+		}
+	}
+
+	// The upgrade finds the folder in HKLM: no INSTALLDIR on the command line.
+	log, err = wine.Msiexec("/i", newMSI.MSI, "/qn")
+	if err != nil {
+		t.Fatalf("upgrade to go1.26.8: %v\n%s", err, tail(log))
+	}
+	assertInstalledTree(t, wine.Path(`C:\Tools\Go`), newRoot)
+	if _, err := os.Stat(wine.Path(`C:\Tools\Go\src\old.go`)); err == nil {
+		t.Error("src/old.go, which go1.26.8 no longer has, survived the upgrade")
+	}
+	if _, err := os.Stat(wine.Path(`C:\Program Files\Go`)); err == nil {
+		t.Error("the upgrade installed into C:\\Program Files\\Go instead of the remembered folder")
+	}
+	arp = arpEntries(t, wine)
+	if len(arp) != 1 {
+		t.Errorf("%d Go entries in Apps and Features after the upgrade, want 1: %v", len(arp), arp)
+	}
+	for _, e := range arp {
+		if e["DisplayVersion"] != "1.26.8" || e["InstallLocation"] != `C:\Tools\Go\` {
+			t.Errorf("ARP after the upgrade: %v", e)
+		}
+	}
+	path, _ = wine.RegQuery(systemEnvKey, "PATH")
+	if n := countEntry(path, `C:\Tools\Go\bin`); n != 1 {
+		t.Errorf("after the upgrade system PATH holds C:\\Tools\\Go\\bin %d times: %s", n, path)
+	}
+	if v, _ := wine.RegQuery(machineState, "version"); v != "go1.26.8" {
+		t.Errorf("HKLM version = %q after the upgrade", v)
+	}
+
+	log, err = wine.Msiexec("/x", newMSI.MSI, "/qn")
+	if err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+	}
+	if _, err := os.Stat(wine.Path(`C:\Tools\Go`)); err == nil {
+		t.Errorf("uninstall left C:\\Tools\\Go with %d files", len(treeHashes(t, wine.Path(`C:\Tools\Go`))))
+	}
+	path, _ = wine.RegQuery(systemEnvKey, "PATH")
+	if n := countEntry(path, `C:\Tools\Go\bin`); n != 0 {
+		t.Errorf("uninstall left C:\\Tools\\Go\\bin on the system PATH: %s", path)
+	}
+	if !strings.Contains(strings.ToLower(path), `%systemroot%\system32`) {
+		t.Errorf("uninstall damaged the system PATH: %q", path)
+	}
+	if v, ok := wine.RegQuery(machineState, "installLocation"); ok {
+		t.Errorf("uninstall left HKLM installLocation %q", v)
+	}
+	if v, ok := wine.RegQuery(userEnvKey, "GOPATH"); ok {
+		t.Errorf("uninstall left GOPATH %q", v)
+	}
+	if upath, _ := wine.RegQuery(userEnvKey, "PATH"); countEntry(upath, `%USERPROFILE%\go\bin`) != 0 {
+		t.Errorf("uninstall left the user PATH entry: %q", upath)
+	}
+	if arp := arpEntries(t, wine); len(arp) != 0 {
+		t.Errorf("uninstall left %d Go entries in Apps and Features", len(arp))
+	}
+}
+
+// TestUpgradeRulesUnderWine checks, with downgrades refused: an install
+// into the folder of an official install (HKCU installLocation), a final
+// release replacing its RC although both are 1.27.0, and the refusal of an
+// RC over its final and of an older ProductVersion.
+func TestUpgradeRulesUnderWine(t *testing.T) {
+	noDowngrades := func(i *config.Installer) { i.AllowDowngrades = boolPtr(false) }
+	rc := buildWith(t, versionTree(t, "go1.27rc1", map[string]string{"src/rc.go": "package rc\n"}), noDowngrades)
+	finalRoot := versionTree(t, "go1.27.0", map[string]string{"src/final.go": "package final\n"})
+	final := buildWith(t, finalRoot, noDowngrades)
+	older := buildWith(t, versionTree(t, "go1.26.8", nil), noDowngrades)
+	if rc.Product.Version != final.Product.Version {
+		t.Fatalf("go1.27rc1 maps to %s and go1.27.0 to %s; this test is about a shared ProductVersion", rc.Product.Version, final.Product.Version)
+	}
+
+	wine := windowsPrefix(t, "win10")
+	// What the official installer leaves behind for its per-machine install.
+	if out, err := wine.Run(time.Minute, "reg", "add", `HKCU\Software\GoProgrammingLanguage`, "/v", "installLocation", "/d", `C:\OfficialGo\`, "/f"); err != nil {
+		t.Fatalf("reg add: %v: %s", err, out)
+	}
+	if log, err := wine.Msiexec("/i", rc.MSI, "/qn"); err != nil {
+		t.Fatalf("install go1.27rc1: %v\n%s", err, tail(log))
+	}
+	if _, err := os.Stat(wine.Path(`C:\OfficialGo\src\rc.go`)); err != nil {
+		t.Errorf("go1.27rc1 did not install into the official install's folder: %v", err)
+	}
+	if log, err := wine.Msiexec("/i", final.MSI, "/qn"); err != nil {
+		t.Fatalf("install go1.27.0 over go1.27rc1: %v\n%s", err, tail(log))
+	}
+	assertInstalledTree(t, wine.Path(`C:\OfficialGo`), finalRoot)
+	if arp := arpEntries(t, wine); len(arp) != 1 {
+		t.Errorf("%d Go entries after go1.27.0 replaced go1.27rc1, want 1: %v", len(arp), arp)
+	}
+
+	for _, down := range []*Build{rc, older} {
+		log, err := wine.Msiexec("/i", down.MSI, "/qn")
+		if err == nil {
+			t.Errorf("%s installed over go1.27.0 with allow_downgrades: false", down.Product.GoVersion)
+			continue
+		}
+		// Wine does not log a launch condition's message: check why it stopped.
+		why := logProperty(log, "WIX_DOWNGRADE_DETECTED")
+		if down == rc {
+			why = logProperty(log, "GOMSI_INSTALLED_RELEASE")
+		}
+		if why == "" || actionIndex(log, "InstallFiles") >= 0 {
+			t.Errorf("refusing %s: no downgrade detected, or files installed:\n%s", down.Product.GoVersion, tail(log))
+		}
+	}
+	if v, _ := wine.RegQuery(machineState, "version"); v != "go1.27.0" {
+		t.Errorf("installed version = %q after the refused downgrades, want go1.27.0", v)
+	}
+	if arp := arpEntries(t, wine); len(arp) != 1 {
+		t.Errorf("%d Go entries after the refused downgrades, want 1", len(arp))
+	}
+}
+
+// TestPerUserInstallUnderWine installs a perUser package with the user's
+// TEMP: LocalAppData\Programs\Go, the user's PATH, HKCU state, no system
+// change.
+func TestPerUserInstallUnderWine(t *testing.T) {
+	root := versionTree(t, "go1.26.8", map[string]string{"src/fmt/print.go": "package fmt\n"})
+	b := buildWith(t, root, func(i *config.Installer) { i.Scope = config.PerUser; i.Temp = config.TempUser })
+	wine := windowsPrefix(t, "win10")
+	systemPath, _ := wine.RegQuery(systemEnvKey, "PATH")
+	log, err := wine.Msiexec("/i", b.MSI, "/qn")
+	if err != nil {
+		t.Fatalf("install: %v\n%s", err, tail(log))
+	}
+	local := logProperty(log, "LocalAppDataFolder")
+	if local == "" || !strings.HasPrefix(local, `C:\users\`) {
+		t.Fatalf("LocalAppDataFolder = %q", local)
+	}
+	dir := local + `Programs\Go`
+	assertInstalledTree(t, wine.Path(dir), root)
+	if got := logProperty(log, "ALLUSERS"); got != "" {
+		t.Errorf("ALLUSERS = %q in a per-user install", got)
+	}
+	if got := logProperty(log, "TempFolder"); strings.EqualFold(got, `C:\windows\Temp\`) {
+		t.Errorf("temp: user still pinned TempFolder to %q", got)
+	}
+	if p, _ := wine.RegQuery(systemEnvKey, "PATH"); p != systemPath {
+		t.Errorf("a per-user install changed the system PATH: %q -> %q", systemPath, p)
+	}
+	upath, _ := wine.RegQuery(userEnvKey, "PATH")
+	if countEntry(upath, dir+`\bin`) != 1 || countEntry(upath, `%USERPROFILE%\go\bin`) != 1 {
+		t.Errorf("user PATH = %q, want %s\\bin and %%USERPROFILE%%\\go\\bin", upath, dir)
+	}
+	if loc, _ := wine.RegQuery(`HKCU\Software\GoProgrammingLanguage\PerUser`, "installLocation"); loc != dir+`\` {
+		t.Errorf("HKCU per-user installLocation = %q", loc)
+	}
+	if v, ok := wine.RegQuery(machineState, "installLocation"); ok {
+		t.Errorf("a per-user install wrote HKLM state %q", v)
+	}
+	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+	}
+	if _, err := os.Stat(wine.Path(dir)); err == nil {
+		t.Errorf("uninstall left %s", dir)
+	}
+	if upath, _ := wine.RegQuery(userEnvKey, "PATH"); countEntry(upath, dir+`\bin`) != 0 {
+		t.Errorf("uninstall left the user PATH entry: %q", upath)
+	}
+}

@@ -1,0 +1,221 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/winetest"
+)
+
+// Registry keys the installer tests read.
+const (
+	systemEnvKey = `HKLM\System\CurrentControlSet\Control\Session Manager\Environment`
+	userEnvKey   = `HKCU\Environment`
+	uninstallKey = `HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall`
+	machineState = `HKLM\Software\GoProgrammingLanguage`
+)
+
+// versionTree writes a small Go distribution of a version: a real-looking
+// bin/go.exe (arch detection reads it), VERSION, and files.
+func versionTree(t *testing.T, version string, files map[string]string) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "go")
+	all := map[string]string{
+		"VERSION":    version + "\ntime 2026-08-28T16:20:06Z\n",
+		"bin/go.exe": string(testtool.MinimalPE(0x8664)),
+	}
+	for k, v := range files {
+		all[k] = v
+	}
+	for name, body := range all {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// buildWith builds the MSI of source with wixl after configure changes the
+// installer settings.
+func buildWith(t *testing.T, source string, configure func(*config.Installer)) *Build {
+	t.Helper()
+	testtool.Require(t, "wixl")
+	testtool.Require(t, "msibuild")
+	p := newTestPipeline(t, source)
+	if configure != nil {
+		configure(&p.Config.Installer)
+	}
+	builds, err := p.MSI(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return builds[0]
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// windowsPrefix is a Wine prefix that reports a Windows version (win10,
+// win81, win7): a new prefix says Windows 7, which Go 1.21+ refuses.
+func windowsPrefix(t *testing.T, version string) *winetest.Prefix {
+	t.Helper()
+	wine := winetest.New(t)
+	keepSessionAlive(t, wine, version)
+	return wine
+}
+
+// keepSessionAlive runs an idle Wine program (cmd waiting for input) for
+// the whole test. Wine's first program in a prefix starts its system
+// processes (services.exe, explorer.exe, plugplay, ...), which inherit that
+// program's output and live as long as the session: when that output is a
+// pipe (winetest.Run), Go waits for it to close, 1.5-3 s per registry query
+// while they linger, forever while the session is kept alive. So the session
+// is started here with no pipe anywhere, and warmed up by a program that
+// starts them all (winecfg), writing to a file; later commands take 0.2 s.
+func keepSessionAlive(t *testing.T, wine *winetest.Prefix, version string) {
+	t.Helper()
+	cmd := exec.Command(testtool.Require(t, "wine"), "cmd")
+	cmd.Env = wineEnv(wine)
+	stdin, err := cmd.StdinPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
+		t.Fatalf("keep the Wine session alive: %v", err)
+	}
+	t.Cleanup(func() {
+		stdin.Close() // cmd exits at the end of its input
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	setWindows(t, wine, version)
+}
+
+func wineEnv(wine *winetest.Prefix) []string {
+	return append(os.Environ(), "WINEPREFIX="+wine.Dir, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "DISPLAY=")
+}
+
+// setWindows sets the Windows version Wine reports. Its output goes to a
+// file, not a pipe: winecfg may start session processes (keepSessionAlive).
+func setWindows(t *testing.T, wine *winetest.Prefix, version string) {
+	t.Helper()
+	out, err := os.CreateTemp(t.TempDir(), "winecfg-*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, testtool.Require(t, "wine"), "winecfg", "-v", version)
+	cmd.Env, cmd.Stdout, cmd.Stderr = wineEnv(wine), out, out
+	if err := cmd.Run(); err != nil {
+		text, _ := os.ReadFile(out.Name())
+		t.Fatalf("winecfg -v %s: %v: %s", version, err, text)
+	}
+}
+
+// pathEntries splits a PATH value into its entries.
+func pathEntries(v string) []string {
+	var out []string
+	for _, e := range strings.Split(v, ";") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// countEntry counts the PATH entries equal to want, ignoring case and a
+// trailing backslash as Windows does.
+func countEntry(path, want string) int {
+	n := 0
+	norm := func(s string) string { return strings.ToLower(strings.TrimRight(s, `\`)) }
+	for _, e := range pathEntries(path) {
+		if norm(e) == norm(want) {
+			n++
+		}
+	}
+	return n
+}
+
+// arpEntries returns the Apps and Features entries of Go, by product code.
+func arpEntries(t *testing.T, wine *winetest.Prefix) map[string]map[string]string {
+	t.Helper()
+	out, err := wine.Run(time.Minute, "reg", "query", uninstallKey, "/s")
+	if err != nil {
+		t.Fatalf("reg query %s: %v: %s", uninstallKey, err, out)
+	}
+	entries := map[string]map[string]string{}
+	var cur map[string]string
+	var key string
+	for _, line := range strings.Split(strings.ReplaceAll(string(out), "\r", ""), "\n") {
+		if strings.HasPrefix(line, "HKEY_") {
+			if cur != nil && strings.HasPrefix(cur["DisplayName"], "Go Programming Language") {
+				entries[key] = cur
+			}
+			key, cur = line[strings.LastIndex(line, `\`)+1:], map[string]string{}
+			continue
+		}
+		f := strings.Fields(line)
+		if cur != nil && len(f) >= 2 && strings.HasPrefix(f[1], "REG_") {
+			_, rest, _ := strings.Cut(line, f[1])
+			cur[f[0]] = strings.TrimSpace(rest)
+		}
+	}
+	if cur != nil && strings.HasPrefix(cur["DisplayName"], "Go Programming Language") {
+		entries[key] = cur
+	}
+	return entries
+}
+
+// logProperty returns a property's final value from a verbose log's dump.
+func logProperty(log, name string) string {
+	m := regexp.MustCompile(`(?m)^Property\(S\): `+regexp.QuoteMeta(name)+` = (.*)$`).FindAllStringSubmatch(log, -1)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimRight(m[len(m)-1][1], "\r")
+}
+
+// actionIndex is where an action starts in a verbose log, or -1.
+func actionIndex(log, action string) int {
+	re := regexp.MustCompile(`Action start [0-9:]+: ` + regexp.QuoteMeta(action) + `\.`)
+	if loc := re.FindStringIndex(log); loc != nil {
+		return loc[0]
+	}
+	return -1
+}
+
+// assertInstalledTree compares the installed folder with a source tree.
+func assertInstalledTree(t *testing.T, dir, root string) {
+	t.Helper()
+	want := treeHashes(t, root)
+	got := treeHashes(t, dir)
+	for name, h := range want {
+		if got[name] != h {
+			t.Errorf("installed %s: %q, want %q", name, got[name], h)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s is installed but not in the package", name)
+		}
+	}
+}
