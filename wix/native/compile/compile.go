@@ -1,8 +1,8 @@
 // Package compile turns WiX v3 source, read by package wxs, into the rows of
 // a Windows Installer database: the front end of gomsi's native toolset.
 //
-// It knows the elements gomsi's templates use and a little more (see
-// handlers); anything else is an error naming the element, its line and the
+// It knows the elements gomsi's templates use and a little more (the list is
+// nativeElements); anything else is an error naming the element, its line and the
 // toolsets that can build it, never silently dropped. Files are described but
 // not read: measuring them and packing cabinets is the caller's job, so this
 // package stays pure and fast to test.
