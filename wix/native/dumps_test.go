@@ -22,9 +22,16 @@ import (
 // differences allowed are listed in allowedDifference, each with its reason.
 func TestTablesMatchWixl(t *testing.T) {
 	testtool.Require(t, "wixl")
+	for _, scope := range []string{"perMachine", "perUser"} {
+		t.Run(scope, func(t *testing.T) { compareWithWixl(t, scope) })
+	}
+}
+
+func compareWithWixl(t *testing.T, scope string) {
 	root := smallTree(t, "go1.26.8")
 	wixlTS := &wix.Wixl{Runner: wix.ExecRunner{}}
 	p := newPipeline(t, root, wixlTS)
+	p.Config.Installer.Scope = scope
 	builds, _, err := p.WXS(context.Background())
 	if err != nil {
 		t.Fatal(err)
