@@ -128,6 +128,12 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 		},
 	}
 	d.Environment = environment(cfg, perUser)
+	for _, c := range d.LaunchConditions {
+		if len(c.Message) > 255 {
+			// LaunchCondition.Description is l255; longer text is cut or refused.
+			return d, fmt.Errorf("plan installer: the launch condition message for %q has %d characters, more than the 255 Windows Installer holds: %s", c.Condition, len(c.Message), c.Message)
+		}
+	}
 	return d, nil
 }
 
