@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/installer"
@@ -11,7 +13,26 @@ import (
 
 // installerPlan is what the build's installer does on the target machine.
 func (p *Pipeline) installerPlan(b *Build, toolset string) (templates.InstallerData, error) {
-	return installer.Plan(p.Config.Installer, b.Product, toolset)
+	plan, err := installer.Plan(p.Config.Installer, b.Product, toolset)
+	if err != nil || plan.Icon == "" || toolset != "wixl" {
+		return plan, err
+	}
+	// wixl cannot open an absolute Icon SourceFile ("Couldn't find file"),
+	// only one relative to the folder it runs in, the sources' folder.
+	dir, err := filepath.Abs(p.sourcesDir(b))
+	if err == nil {
+		plan.Icon, err = filepath.Rel(dir, plan.Icon)
+	}
+	if err != nil {
+		return plan, fmt.Errorf("icon %s: %w", p.Config.Icon, err)
+	}
+	plan.Icon = filepath.ToSlash(plan.Icon)
+	return plan, nil
+}
+
+// sourcesDir is where WXS writes a build's WiX sources.
+func (p *Pipeline) sourcesDir(b *Build) string {
+	return filepath.Join(p.Config.Out, "wxs", b.Product.GoVersion.String()+".windows-"+b.Product.Arch.GOARCH)
 }
 
 // guidScope is what the harvested component GUIDs are derived from: the

@@ -55,7 +55,11 @@ func wordCount(t *testing.T, msi string) int {
 func TestInstallerTables(t *testing.T) {
 	root := versionTree(t, "go1.26.8", nil)
 	machine := buildWith(t, root, func(i *config.Installer) { i.AllowDowngrades = boolPtr(false) })
-	user := buildWith(t, root, func(i *config.Installer) { i.Scope = config.PerUser })
+	icon := filepath.Join(t.TempDir(), "go.ico")
+	if err := os.WriteFile(icon, []byte{0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0, 4, 0, 0, 0, 22, 0, 0, 0, 1, 2, 3, 4}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	user := buildWith(t, root, func(i *config.Installer) { i.Scope = config.PerUser; i.Icon = icon })
 
 	// Word count: bit 2 compressed; bit 8 "no elevation" only per user.
 	if wc := wordCount(t, machine.MSI); wc&8 != 0 || wc&2 == 0 {
@@ -113,6 +117,17 @@ func TestInstallerTables(t *testing.T) {
 		if strings.Contains(r[1], "*") {
 			t.Errorf("per-user package changes a system variable: %q", r)
 		}
+	}
+
+	if rows := msiTable(t, user.MSI, "Icon"); len(rows) != 1 || rows[0][0] != "go.ico" {
+		t.Errorf("Icon rows = %q", rows)
+	}
+	props := map[string]string{}
+	for _, r := range msiTable(t, user.MSI, "Property") {
+		props[r[0]] = r[1]
+	}
+	if props["ARPPRODUCTICON"] != "go.ico" || props["ALLUSERS"] != "" || props["MSIUSEREALADMINDETECTION"] != "" {
+		t.Errorf("per-user properties: ARPPRODUCTICON %q, ALLUSERS %q, MSIUSEREALADMINDETECTION %q", props["ARPPRODUCTICON"], props["ALLUSERS"], props["MSIUSEREALADMINDETECTION"])
 	}
 
 	upgrades := map[string]string{}

@@ -178,7 +178,7 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		dir := filepath.Join(p.Config.Out, "wxs", b.Product.GoVersion.String()+".windows-"+b.Product.Arch.GOARCH)
+		dir := p.sourcesDir(b)
 		b.Sources = nil
 		for _, s := range sources {
 			path := filepath.Join(dir, s.Name)
