@@ -127,9 +127,6 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 			{Name: "release", Value: p.GoVersion.ReleaseKey()},
 		},
 	}
-	for _, f := range d.Folders[:len(d.Folders)-1] {
-		d.State.RemoveFolders = append(d.State.RemoveFolders, f.ID)
-	}
 	d.Environment = environment(cfg, perUser)
 	for _, c := range d.LaunchConditions {
 		if len(c.Message) > 255 {

@@ -77,10 +77,6 @@ type StateComponent struct {
 	ID, GUID  string
 	Root, Key string // registry root (HKLM or HKCU) and key
 	Values    []RegistryValue
-	// RemoveFolders are the Directory ids above INSTALLDIR that the
-	// install may create (Programs under LocalAppData): removed on
-	// uninstall when empty.
-	RemoveFolders []string
 }
 
 // RegistryValue is a string value under the state key; the first is the

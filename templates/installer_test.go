@@ -26,7 +26,7 @@ func testInstaller(toolset string) InstallerData {
 		},
 		RemoveExisting: 1401,
 		State: StateComponent{ID: "cmpInstallState", GUID: "CE7E7973-C543-5F19-B654-89AF98A1B209", Root: "HKLM", Key: `Software\GoProgrammingLanguage`,
-			Values: []RegistryValue{{Name: "installLocation", Value: "[INSTALLDIR]"}, {Name: "installed", Value: "1"}}, RemoveFolders: []string{"dirPrograms"}},
+			Values: []RegistryValue{{Name: "installLocation", Value: "[INSTALLDIR]"}, {Name: "installed", Value: "1"}}},
 		Environment: []EnvVar{
 			{ID: "envPath", Name: "PATH", Value: "[INSTALLDIR]bin", Action: "set", Part: "last", System: true},
 			{ID: "envGOPATH", Name: "GOPATH", Value: `%USERPROFILE%\go`, Action: "create", Part: "all"},
