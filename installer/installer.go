@@ -146,15 +146,21 @@ func NeedsPatch(toolset string) bool { return toolset == "wixl" }
 // install into it and uninstalls remove exactly the PATH entry they added.
 // A folder given on the command line (INSTALLDIR=...) wins: the actions only
 // run while INSTALLDIR is unset, before CostFinalize resolves it.
+//
+// The official installer's folder comes from HKCU, which an unelevated
+// process of the installing user can write: it is followed only while an
+// installed product of the same upgrade code is being replaced, never to
+// put a fresh per-machine install (on the system PATH) into a folder that
+// any process of the user chose.
 func rememberDir(d *templates.InstallerData, p product.Product, perUser bool) {
-	type source struct{ prop, id, root, key string }
+	type source struct{ prop, id, root, key, when string }
 	var sources []source
 	if perUser {
-		sources = []source{{PropUserDir, "GomsiUserDir", "HKCU", PerUserStateKey}}
+		sources = []source{{PropUserDir, "GomsiUserDir", "HKCU", PerUserStateKey, ""}}
 	} else {
 		sources = []source{
-			{PropMachineDir, "GomsiMachineDir", "HKLM", StateKey},
-			{PropOfficialDir, "GomsiOfficialDir", "HKCU", StateKey},
+			{PropMachineDir, "GomsiMachineDir", "HKLM", StateKey, ""},
+			{PropOfficialDir, "GomsiOfficialDir", "HKCU", StateKey, " AND " + PropUpgrade},
 		}
 	}
 	seq := map[string]int{PropMachineDir: seqDirFromMachine, PropUserDir: seqDirFromUser, PropOfficialDir: seqDirFromOfficial}
@@ -162,7 +168,7 @@ func rememberDir(d *templates.InstallerData, p product.Product, perUser bool) {
 		d.Searches = append(d.Searches, templates.RegistrySearch{Property: s.prop, ID: s.id, Root: s.root, Key: s.key, Name: "installLocation", Win64: p.Arch.Win64 && s.root == "HKLM"})
 		d.SetProperties = append(d.SetProperties, templates.SetProperty{
 			ID: "SetINSTALLDIRFrom" + strings.TrimPrefix(s.id, "Gomsi"), Property: "INSTALLDIR", Value: "[" + s.prop + "]",
-			Condition: "NOT INSTALLDIR AND " + s.prop, Sequence: seq[s.prop], UI: true,
+			Condition: "NOT INSTALLDIR AND " + s.prop + s.when, Sequence: seq[s.prop], UI: true,
 		})
 	}
 }

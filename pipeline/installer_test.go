@@ -143,8 +143,9 @@ func TestInstallerLifecycleUnderWine(t *testing.T) {
 	}
 }
 
-// TestUpgradeRulesUnderWine checks, with downgrades refused: an install
-// into the folder of an official install (HKCU installLocation), a final
+// TestUpgradeRulesUnderWine checks, with downgrades refused: an HKCU
+// installLocation followed only when it belongs to an installed Go, an
+// upgrade into the folder of an official install, a final
 // release replacing its RC although both are 1.27.0, and the refusal of an
 // RC over its final and of an older ProductVersion.
 func TestUpgradeRulesUnderWine(t *testing.T) {
@@ -158,15 +159,43 @@ func TestUpgradeRulesUnderWine(t *testing.T) {
 	}
 
 	wine := windowsPrefix(t, "win10")
-	// What the official installer leaves behind for its per-machine install.
-	if out, err := wine.Run(time.Minute, "reg", "add", `HKCU\Software\GoProgrammingLanguage`, "/v", "installLocation", "/d", `C:\OfficialGo\`, "/f"); err != nil {
-		t.Fatalf("reg add: %v: %s", err, out)
+	regAdd := func(args ...string) {
+		t.Helper()
+		if out, err := wine.Run(time.Minute, append([]string{"reg"}, args...)...); err != nil {
+			t.Fatalf("reg %v: %v: %s", args, err, out)
+		}
 	}
+	// An HKCU installLocation without an installed Go is not followed: any
+	// unelevated process of the user can write it.
+	regAdd("add", `HKCU\Software\GoProgrammingLanguage`, "/v", "installLocation", "/d", `C:\Decoy\`, "/f")
+	if log, err := wine.Msiexec("/i", older.MSI, "/qn"); err != nil {
+		t.Fatalf("install go1.26.8: %v\n%s", err, tail(log))
+	}
+	if _, err := os.Stat(wine.Path(`C:\Program Files\Go\bin\go.exe`)); err != nil {
+		t.Errorf("a fresh install did not go to Program Files: %v", err)
+	}
+	if _, err := os.Stat(wine.Path(`C:\Decoy`)); err == nil {
+		t.Error("a fresh install followed an HKCU installLocation with no Go installed")
+	}
+	if log, err := wine.Msiexec("/x", older.MSI, "/qn"); err != nil {
+		t.Fatalf("uninstall go1.26.8: %v\n%s", err, tail(log))
+	}
+
+	// What an official install leaves: a product of the same upgrade code,
+	// its folder in HKCU installLocation, no HKLM state.
+	if log, err := wine.Msiexec("/i", older.MSI, "/qn", `INSTALLDIR=C:\OfficialGo`); err != nil {
+		t.Fatalf("install go1.26.8 into C:\\OfficialGo: %v\n%s", err, tail(log))
+	}
+	regAdd("delete", machineState, "/f")
+	regAdd("add", `HKCU\Software\GoProgrammingLanguage`, "/v", "installLocation", "/d", `C:\OfficialGo\`, "/f")
 	if log, err := wine.Msiexec("/i", rc.MSI, "/qn"); err != nil {
 		t.Fatalf("install go1.27rc1: %v\n%s", err, tail(log))
 	}
 	if _, err := os.Stat(wine.Path(`C:\OfficialGo\src\rc.go`)); err != nil {
 		t.Errorf("go1.27rc1 did not install into the official install's folder: %v", err)
+	}
+	if arp := arpEntries(t, wine); len(arp) != 1 {
+		t.Errorf("%d Go entries after go1.27rc1 replaced the official-like install, want 1", len(arp))
 	}
 	if log, err := wine.Msiexec("/i", final.MSI, "/qn"); err != nil {
 		t.Fatalf("install go1.27.0 over go1.27rc1: %v\n%s", err, tail(log))
