@@ -68,6 +68,7 @@ func Parse(r io.Reader) Report {
 		value string
 	}
 	exit := -1
+	var message Error // the last "Product: X -- text" line: a launch condition's message, for one
 	sc := bufio.NewScanner(strings.NewReader(text))
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
 	for n := 1; sc.Scan(); n++ {
@@ -77,6 +78,9 @@ func Parse(r io.Reader) Report {
 			if m := productName.FindStringSubmatch(line); m != nil && m[1] != "" {
 				rep.Product = m[1]
 			}
+		}
+		if _, text, ok := strings.Cut(line, "Product: "); ok && strings.Contains(text, " -- ") && failedAction == "" {
+			message = Error{Line: n, Text: strings.TrimSpace(line)}
 		}
 		if m := actionStart.FindStringSubmatch(line); m != nil {
 			running = append(running, m[1])
@@ -136,10 +140,12 @@ func Parse(r io.Reader) Report {
 		if f.Action == "" {
 			f.Action = best.Action
 		}
-	} else if exit > 0 {
-		f.Code = exit
 	} else {
 		f.Code = 1603 // an action returned 3: a fatal error
+		if exit > 0 {
+			f.Code = exit
+		}
+		f.Line, f.Text = message.Line, message.Text
 	}
 	f.Known, _ = Lookup(f.Code)
 	rep.Failed = f

@@ -89,6 +89,18 @@ func TestWindowsExcerpts(t *testing.T) {
 	}
 }
 
+func TestLaunchConditionMessageIsShown(t *testing.T) {
+	r := Parse(strings.NewReader(windowsLogs["1603 launch condition"].log))
+	if r.Failed == nil || r.Failed.Line != 2 || !strings.Contains(r.Failed.Text, "needs Windows 10") {
+		t.Fatalf("%+v", r.Failed)
+	}
+	var out bytes.Buffer
+	r.Write(&out)
+	if !strings.Contains(out.String(), "log line 2:") {
+		t.Errorf("report:\n%s", out.String())
+	}
+}
+
 func TestBenignNotesAreNotFailures(t *testing.T) {
 	log := "Action start 10:00:00: CostInitialize.\r\nMSI (s) (B4:C8) [10:00:00:001]: Note: 1: 2205 2:  3: Patch \r\nMSI (s) (B4:C8) [10:00:00:002]: Note: 1: 2228 2:  3: Patch 4: SELECT \r\nAction ended 10:00:00: CostInitialize. Return value 1.\r\nAction ended 10:00:01: INSTALL. Return value 1.\r\nMSI (s) (B4:C8) [10:00:02:000]: MainEngineThread is returning 0\r\n"
 	if r := Parse(strings.NewReader(log)); r.Failed != nil {
