@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/internal/testtool"
@@ -24,11 +25,12 @@ func BenchmarkHarvestRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, _ := product.New(d.Version.String(), d.Arch, "")
+	prod, _ := product.New(d.Version.String(), d.Arch, "")
 	r, err := templates.New("wix3", "")
 	if err != nil {
 		b.Fatal(err)
 	}
+	p := &Pipeline{Config: config.Default()}
 	// wixl-heat reads the file list on stdin, so find is part of its cost,
 	// as the walk is part of ours.
 	heatCmd := "find go/ -type f | " + heat + " --directory-ref INSTALLDIR --component-group AppFiles --var var.SourceDir -p go/ --win64 > heat.wxs"
@@ -40,7 +42,7 @@ func BenchmarkHarvestRender(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := r.Render(templates.Data{Product: p, Tree: tree, Toolset: "wixl"}); err != nil {
+		if _, err := p.render(r, &Build{Dist: d, Product: prod, Tree: tree}, "wixl"); err != nil {
 			b.Fatal(err)
 		}
 		ours += time.Since(start)

@@ -19,7 +19,9 @@ import (
 // header lines.
 func msiTable(t *testing.T, msi, table string) [][]string {
 	t.Helper()
-	out, err := exec.Command(testtool.Require(t, "msiinfo"), "export", msi, table).CombinedOutput()
+	cmd := exec.Command(testtool.Require(t, "msiinfo"), "export", msi, table)
+	cmd.Dir = t.TempDir() // export writes the streams of binary columns (Icon/...) to the working folder
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("msiinfo export %s: %v: %s", table, err, out)
 	}

@@ -164,17 +164,7 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 		return nil, nil, err
 	}
 	for _, b := range builds {
-		plan, err := p.installerPlan(b, toolset.Name())
-		if err != nil {
-			return nil, nil, err
-		}
-		sources, err := r.Render(templates.Data{
-			Product:   b.Product,
-			Tree:      b.Tree,
-			Toolset:   toolset.Name(),
-			Comments:  fmt.Sprintf("%s for windows/%s, packaged by gomsi", b.Product.GoVersion, b.Product.Arch.GOARCH),
-			Installer: plan,
-		})
+		sources, err := p.render(r, b, toolset.Name())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -190,6 +180,21 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 		p.logf("rendered %d WiX sources in %s for %s", len(sources), dir, toolset.Name())
 	}
 	return builds, toolset, nil
+}
+
+// render renders the WiX sources of a harvested build for a toolset.
+func (p *Pipeline) render(r *templates.Renderer, b *Build, toolset string) ([]templates.Source, error) {
+	plan, err := p.installerPlan(b, toolset)
+	if err != nil {
+		return nil, err
+	}
+	return r.Render(templates.Data{
+		Product:   b.Product,
+		Tree:      b.Tree,
+		Toolset:   toolset,
+		Comments:  fmt.Sprintf("%s for windows/%s, packaged by gomsi", b.Product.GoVersion, b.Product.Arch.GOARCH),
+		Installer: plan,
+	})
 }
 
 // MSI builds every configured installer and its .sha256 file.
