@@ -8,6 +8,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/klauspost/compress v1.17.4
 	github.com/magefile/mage v1.17.2
+	github.com/rhysd/actionlint v1.7.12
 	github.com/richardlehane/mscfb v1.0.4
 	github.com/sassoftware/relic/v7 v7.6.2
 	golang.org/x/mod v0.42.0
@@ -39,7 +40,6 @@ require (
 	github.com/mattn/go-shellwords v1.0.12 // indirect
 	github.com/mitchellh/copystructure v1.2.0 // indirect
 	github.com/mitchellh/reflectwalk v1.0.2 // indirect
-	github.com/rhysd/actionlint v1.7.12 // indirect
 	github.com/richardlehane/msoleps v1.0.1 // indirect
 	github.com/robfig/cron/v3 v3.0.1 // indirect
 	github.com/shopspring/decimal v1.4.0 // indirect
