@@ -39,7 +39,7 @@ func TestInstallerLifecycleUnderWine(t *testing.T) {
 		t.Error("the refused install created C:\\Tools\\Go")
 	}
 
-	setWindows(t, wine, "win10")
+	wine.SetWindows("win10")
 	userTemp, _ := wine.RegQuery(userEnvKey, "TEMP")
 	log, err = wine.Msiexec("/i", oldMSI.MSI, "/qn", `INSTALLDIR=C:\Tools\Go`)
 	if err != nil {

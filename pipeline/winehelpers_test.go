@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -70,65 +69,7 @@ func boolPtr(b bool) *bool { return &b }
 // win81, win7): a new prefix says Windows 7, which Go 1.21+ refuses.
 func windowsPrefix(t *testing.T, version string) *winetest.Prefix {
 	t.Helper()
-	wine := winetest.New(t)
-	keepSessionAlive(t, wine, version)
-	return wine
-}
-
-// keepSessionAlive runs an idle Wine program (cmd waiting for input) for
-// the whole test. Wine's first program in a prefix starts its system
-// processes (services.exe, explorer.exe, plugplay, ...), which inherit that
-// program's output and live as long as the session: when that output is a
-// pipe (winetest.Run), Go waits for it to close, 1.5-3 s per registry query
-// while they linger, forever while the session is kept alive. So the session
-// is started here with no pipe anywhere, and warmed up by a program that
-// starts them all (winecfg), writing to a file; later commands take 0.2 s.
-func keepSessionAlive(t *testing.T, wine *winetest.Prefix, version string) {
-	t.Helper()
-	cmd := exec.Command(testtool.Require(t, "wine"), "cmd")
-	cmd.Env = wineEnv(wine)
-	stdin, err := cmd.StdinPipe()
-	if err == nil {
-		err = cmd.Start()
-	}
-	if err != nil {
-		t.Fatalf("keep the Wine session alive: %v", err)
-	}
-	t.Cleanup(func() {
-		stdin.Close() // cmd exits at the end of its input
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
-	setWindows(t, wine, version)
-}
-
-func wineEnv(wine *winetest.Prefix) []string {
-	return append(os.Environ(), "WINEPREFIX="+wine.Dir, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "DISPLAY=")
-}
-
-// setWindows sets the Windows version Wine reports. Its output goes to a
-// file, not a pipe: winecfg may start session processes (keepSessionAlive).
-func setWindows(t *testing.T, wine *winetest.Prefix, version string) {
-	t.Helper()
-	out, err := os.CreateTemp(t.TempDir(), "winecfg-*.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, testtool.Require(t, "wine"), "winecfg", "-v", version)
-	cmd.Env, cmd.Stdout, cmd.Stderr = wineEnv(wine), out, out
-	if err := cmd.Run(); err != nil {
-		text, _ := os.ReadFile(out.Name())
-		t.Fatalf("winecfg -v %s: %v: %s", version, err, text)
-	}
+	return winetest.NewWindows(t, version)
 }
 
 // pathEntries splits a PATH value into its entries.

@@ -119,11 +119,7 @@ func TestInstallAndUninstallUnderWine(t *testing.T) {
 // packages refuse older Windows for Go 1.21 and later.
 func win10(t *testing.T) *winetest.Prefix {
 	t.Helper()
-	wine := winetest.New(t)
-	if out, err := wine.Run(time.Minute, "winecfg", "-v", "win10"); err != nil {
-		t.Fatalf("winecfg -v win10: %v: %s", err, out)
-	}
-	return wine
+	return winetest.NewWindows(t, "win10")
 }
 
 // TestPerUserUnderWine builds the per-user installer (LocalAppData, no
