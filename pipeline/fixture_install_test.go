@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/internal/winetest"
 )
@@ -65,7 +66,7 @@ func TestFixtureInstallRunsGoUnderWine(t *testing.T) {
 	installProcessPrngShim(t, wine)
 	log, err := wine.Msiexec("/i", b.MSI, "/qn")
 	if err != nil {
-		t.Fatalf("install: %v\n%s", err, tail(log))
+		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
 	// Windows Installer writes an environment value that holds % as
 	// REG_EXPAND_SZ (the official installer's GOPATH=%USERPROFILE%\go relies

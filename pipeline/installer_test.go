@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/diagnose"
+	"github.com/gomsi/gomsi/internal/msitest"
 )
 
 // TestInstallerLifecycleUnderWine installs, upgrades and uninstalls gomsi's
@@ -25,12 +26,12 @@ func TestInstallerLifecycleUnderWine(t *testing.T) {
 	wine := windowsPrefix(t, "win81")
 	log, err := wine.Msiexec("/i", oldMSI.MSI, "/qn", `INSTALLDIR=C:\Tools\Go`)
 	if err == nil {
-		t.Fatalf("go1.26.7 installed on Windows 8.1:\n%s", tail(log))
+		t.Fatalf("go1.26.7 installed on Windows 8.1:\n%s", msitest.Tail(log))
 	}
 	// Wine does not log a launch condition's message (Windows does):
 	// installer_test in package installer checks the table.
 	if actionIndex(log, "LaunchConditions") < 0 || actionIndex(log, "InstallFiles") >= 0 || logProperty(log, "GOMSI_WINDOWS_BUILD") != "9600" {
-		t.Errorf("the install on Windows 8.1 did not stop at LaunchConditions (build %q):\n%s", logProperty(log, "GOMSI_WINDOWS_BUILD"), tail(log))
+		t.Errorf("the install on Windows 8.1 did not stop at LaunchConditions (build %q):\n%s", logProperty(log, "GOMSI_WINDOWS_BUILD"), msitest.Tail(log))
 	}
 	if r := diagnose.Parse(strings.NewReader(log)); r.Failed == nil || r.Failed.Code != 1603 || r.Failed.Action != "LaunchConditions" {
 		t.Errorf("diagnose on the Wine log of the refused install: %+v", r.Failed)
@@ -43,7 +44,7 @@ func TestInstallerLifecycleUnderWine(t *testing.T) {
 	userTemp, _ := wine.RegQuery(userEnvKey, "TEMP")
 	log, err = wine.Msiexec("/i", oldMSI.MSI, "/qn", `INSTALLDIR=C:\Tools\Go`)
 	if err != nil {
-		t.Fatalf("install go1.26.7: %v\n%s", err, tail(log))
+		t.Fatalf("install go1.26.7: %v\n%s", err, msitest.Tail(log))
 	}
 	pin, cost := actionIndex(log, "GomsiPinTempFolder"), actionIndex(log, "CostInitialize")
 	if pin < 0 || cost < 0 || pin > cost {
@@ -55,7 +56,7 @@ func TestInstallerLifecycleUnderWine(t *testing.T) {
 	if strings.EqualFold(userTemp, `C:\windows\Temp`) {
 		t.Errorf("the user's TEMP is already the Windows Temp folder; the test proves nothing")
 	}
-	assertInstalledTree(t, wine.Path(`C:\Tools\Go`), oldRoot)
+	msitest.AssertSameFiles(t, wine.Path(`C:\Tools\Go`), oldRoot)
 	path, _ := wine.RegQuery(systemEnvKey, "PATH")
 	if n := countEntry(path, `C:\Tools\Go\bin`); n != 1 {
 		t.Errorf("system PATH holds C:\\Tools\\Go\\bin %d times: %s", n, path)
@@ -89,9 +90,9 @@ func TestInstallerLifecycleUnderWine(t *testing.T) {
 	// The upgrade finds the folder in HKLM: no INSTALLDIR on the command line.
 	log, err = wine.Msiexec("/i", newMSI.MSI, "/qn")
 	if err != nil {
-		t.Fatalf("upgrade to go1.26.8: %v\n%s", err, tail(log))
+		t.Fatalf("upgrade to go1.26.8: %v\n%s", err, msitest.Tail(log))
 	}
-	assertInstalledTree(t, wine.Path(`C:\Tools\Go`), newRoot)
+	msitest.AssertSameFiles(t, wine.Path(`C:\Tools\Go`), newRoot)
 	if _, err := os.Stat(wine.Path(`C:\Tools\Go\src\old.go`)); err == nil {
 		t.Error("src/old.go, which go1.26.8 no longer has, survived the upgrade")
 	}
@@ -117,10 +118,10 @@ func TestInstallerLifecycleUnderWine(t *testing.T) {
 
 	log, err = wine.Msiexec("/x", newMSI.MSI, "/qn")
 	if err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(wine.Path(`C:\Tools\Go`)); err == nil {
-		t.Errorf("uninstall left C:\\Tools\\Go with %d files", len(treeHashes(t, wine.Path(`C:\Tools\Go`))))
+		t.Errorf("uninstall left C:\\Tools\\Go with %d files", len(msitest.TreeHashes(t, wine.Path(`C:\Tools\Go`))))
 	}
 	path, _ = wine.RegQuery(systemEnvKey, "PATH")
 	if n := countEntry(path, `C:\Tools\Go\bin`); n != 0 {
@@ -169,7 +170,7 @@ func TestUpgradeRulesUnderWine(t *testing.T) {
 	// unelevated process of the user can write it.
 	regAdd("add", `HKCU\Software\GoProgrammingLanguage`, "/v", "installLocation", "/d", `C:\Decoy\`, "/f")
 	if log, err := wine.Msiexec("/i", older.MSI, "/qn"); err != nil {
-		t.Fatalf("install go1.26.8: %v\n%s", err, tail(log))
+		t.Fatalf("install go1.26.8: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(wine.Path(`C:\Program Files\Go\bin\go.exe`)); err != nil {
 		t.Errorf("a fresh install did not go to Program Files: %v", err)
@@ -178,18 +179,18 @@ func TestUpgradeRulesUnderWine(t *testing.T) {
 		t.Error("a fresh install followed an HKCU installLocation with no Go installed")
 	}
 	if log, err := wine.Msiexec("/x", older.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall go1.26.8: %v\n%s", err, tail(log))
+		t.Fatalf("uninstall go1.26.8: %v\n%s", err, msitest.Tail(log))
 	}
 
 	// What an official install leaves: a product of the same upgrade code,
 	// its folder in HKCU installLocation, no HKLM state.
 	if log, err := wine.Msiexec("/i", older.MSI, "/qn", `INSTALLDIR=C:\OfficialGo`); err != nil {
-		t.Fatalf("install go1.26.8 into C:\\OfficialGo: %v\n%s", err, tail(log))
+		t.Fatalf("install go1.26.8 into C:\\OfficialGo: %v\n%s", err, msitest.Tail(log))
 	}
 	regAdd("delete", machineState, "/f")
 	regAdd("add", `HKCU\Software\GoProgrammingLanguage`, "/v", "installLocation", "/d", `C:\OfficialGo\`, "/f")
 	if log, err := wine.Msiexec("/i", rc.MSI, "/qn"); err != nil {
-		t.Fatalf("install go1.27rc1: %v\n%s", err, tail(log))
+		t.Fatalf("install go1.27rc1: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(wine.Path(`C:\OfficialGo\src\rc.go`)); err != nil {
 		t.Errorf("go1.27rc1 did not install into the official install's folder: %v", err)
@@ -198,9 +199,9 @@ func TestUpgradeRulesUnderWine(t *testing.T) {
 		t.Errorf("%d Go entries after go1.27rc1 replaced the official-like install, want 1", len(arp))
 	}
 	if log, err := wine.Msiexec("/i", final.MSI, "/qn"); err != nil {
-		t.Fatalf("install go1.27.0 over go1.27rc1: %v\n%s", err, tail(log))
+		t.Fatalf("install go1.27.0 over go1.27rc1: %v\n%s", err, msitest.Tail(log))
 	}
-	assertInstalledTree(t, wine.Path(`C:\OfficialGo`), finalRoot)
+	msitest.AssertSameFiles(t, wine.Path(`C:\OfficialGo`), finalRoot)
 	if arp := arpEntries(t, wine); len(arp) != 1 {
 		t.Errorf("%d Go entries after go1.27.0 replaced go1.27rc1, want 1: %v", len(arp), arp)
 	}
@@ -217,7 +218,7 @@ func TestUpgradeRulesUnderWine(t *testing.T) {
 			why = logProperty(log, "GOMSI_INSTALLED_RELEASE")
 		}
 		if why == "" || actionIndex(log, "InstallFiles") >= 0 {
-			t.Errorf("refusing %s: no downgrade detected, or files installed:\n%s", down.Product.GoVersion, tail(log))
+			t.Errorf("refusing %s: no downgrade detected, or files installed:\n%s", down.Product.GoVersion, msitest.Tail(log))
 		}
 	}
 	if v, _ := wine.RegQuery(machineState, "version"); v != "go1.27.0" {
@@ -238,14 +239,14 @@ func TestPerUserInstallUnderWine(t *testing.T) {
 	systemPath, _ := wine.RegQuery(systemEnvKey, "PATH")
 	log, err := wine.Msiexec("/i", b.MSI, "/qn")
 	if err != nil {
-		t.Fatalf("install: %v\n%s", err, tail(log))
+		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
 	local := logProperty(log, "LocalAppDataFolder")
 	if local == "" || !strings.HasPrefix(local, `C:\users\`) {
 		t.Fatalf("LocalAppDataFolder = %q", local)
 	}
 	dir := local + `Programs\Go`
-	assertInstalledTree(t, wine.Path(dir), root)
+	msitest.AssertSameFiles(t, wine.Path(dir), root)
 	if got := logProperty(log, "ALLUSERS"); got != "" {
 		t.Errorf("ALLUSERS = %q in a per-user install", got)
 	}
@@ -266,7 +267,7 @@ func TestPerUserInstallUnderWine(t *testing.T) {
 		t.Errorf("a per-user install wrote HKLM state %q", v)
 	}
 	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(wine.Path(dir)); err == nil {
 		t.Errorf("uninstall left %s", dir)

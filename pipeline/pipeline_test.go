@@ -6,9 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -16,33 +14,9 @@ import (
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 )
-
-// smallTree writes a tiny Go distribution with the shapes that matter:
-// nested folders, an empty folder, names with spaces and XML specials.
-func smallTree(t *testing.T, version string) string {
-	t.Helper()
-	root := filepath.Join(t.TempDir(), "go")
-	files := map[string]string{
-		"VERSION":                      version + "\ntime 2026-08-28T16:20:06Z\n",
-		"bin/go.exe":                   string(testtool.MinimalPE(0x8664)),
-		"bin/gofmt.exe":                "MZ not really gofmt",
-		"src/fmt/print.go":             "package fmt\n",
-		"doc/Tom & Jerry's notes.txt":  "<&>",
-		"lib/time/zoneinfo.zip":        strings.Repeat("zone", 10000),
-		"misc/deeply/nested/a/b/c.txt": "",
-	}
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.MkdirAll(filepath.Join(root, "pkg", "empty"), 0o755)
-	return root
-}
 
 func newTestPipeline(t *testing.T, source string) *Pipeline {
 	t.Helper()
@@ -84,7 +58,7 @@ func buildMSIWith(t *testing.T, source string, edit func(*Pipeline)) *Build {
 }
 
 func TestSmallTreeMSIExtractsByteForByte(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root)
 	if filepath.Base(b.MSI) != "go1.26.8.windows-amd64.msi" {
 		t.Errorf("MSI named %s", filepath.Base(b.MSI))
@@ -95,7 +69,7 @@ func TestSmallTreeMSIExtractsByteForByte(t *testing.T) {
 			t.Errorf("WiX source %s is not under <out>/wxs", src)
 		}
 	}
-	assertExtractsTo(t, b.MSI, root)
+	msitest.AssertExtractsTo(t, b.MSI, root)
 }
 
 // TestFixtureMSIExtractsByteForByte builds the real go1.26.8 distribution
@@ -109,7 +83,7 @@ func TestFixtureMSIExtractsByteForByte(t *testing.T) {
 		t.Errorf("harvested %d files, want 15036", b.Tree.Files)
 	}
 	assertChecksumFile(t, b)
-	assertExtractsTo(t, b.MSI, b.Dist.Root)
+	msitest.AssertExtractsTo(t, b.MSI, b.Dist.Root)
 
 	p, _ := downloadPipeline(t, zipPath)
 	builds, err := p.MSI(context.Background())
@@ -119,7 +93,7 @@ func TestFixtureMSIExtractsByteForByte(t *testing.T) {
 	if len(builds) != 1 || filepath.Base(builds[0].MSI) != "go1.26.8.windows-amd64.msi" {
 		t.Fatalf("download source built %+v", builds)
 	}
-	assertExtractsTo(t, builds[0].MSI, b.Dist.Root)
+	msitest.AssertExtractsTo(t, builds[0].MSI, b.Dist.Root)
 }
 
 func assertChecksumFile(t *testing.T, b *Build) {
@@ -135,64 +109,16 @@ func assertChecksumFile(t *testing.T, b *Build) {
 	}
 }
 
-// assertExtractsTo extracts the MSI's payload with msiextract and compares
-// it with the source tree, file by file and byte by byte.
-func assertExtractsTo(t *testing.T, msi, root string) {
-	t.Helper()
-	msiextract := testtool.Require(t, "msiextract")
-	dir := t.TempDir()
-	if out, err := exec.Command(msiextract, "-C", dir, msi).CombinedOutput(); err != nil {
-		t.Fatalf("msiextract: %v: %s", err, out)
-	}
-	want := treeHashes(t, root)
-	got := treeHashes(t, filepath.Join(dir, "Go"))
-	for name, h := range want {
-		if got[name] != h {
-			t.Errorf("%s: extracted %q, source %q", name, got[name], h)
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: extracted but not in the source", name)
-		}
-	}
-	if len(want) == 0 || t.Failed() {
-		t.Fatalf("%d source files, %d extracted", len(want), len(got))
-	}
-}
-
-func treeHashes(t *testing.T, root string) map[string]string {
-	t.Helper()
-	m := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		sum := sha256.Sum256(data)
-		m[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:8])
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func TestInstallAndUninstallUnderWine(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root)
 	wine := windowsPrefix(t, "win10") // a new prefix says Windows 7, which Go 1.21+ refuses
 	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
-		t.Fatalf("install: %v\n%s", err, tail(log))
+		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
 	installDir := wine.Path(`C:\Program Files\Go`)
-	want := treeHashes(t, root)
-	got := treeHashes(t, installDir)
+	want := msitest.TreeHashes(t, root)
+	got := msitest.TreeHashes(t, installDir)
 	if len(got) != len(want) {
 		t.Errorf("installed %d files, want %d", len(got), len(want))
 	}
@@ -205,16 +131,16 @@ func TestInstallAndUninstallUnderWine(t *testing.T) {
 		t.Errorf("empty folder not installed: %v", err)
 	}
 	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(installDir); err == nil {
-		left := treeHashes(t, installDir)
+		left := msitest.TreeHashes(t, installDir)
 		t.Errorf("uninstall left %s with %d files", installDir, len(left))
 	}
 }
 
 func TestFetchErrors(t *testing.T) {
-	p := newTestPipeline(t, smallTree(t, "go1.26.8"))
+	p := newTestPipeline(t, msitest.SmallTree(t, "go1.26.8"))
 	p.Config.Arch = []string{"amd64", "arm64"}
 	if _, err := p.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), "2 arches were asked for") {
 		t.Errorf("one local source, two arches: %v", err)
@@ -238,7 +164,7 @@ func downloadPipeline(t *testing.T, zipPath string) (*Pipeline, *fakedl.Server) 
 }
 
 func TestCorruptDownloadIsRefused(t *testing.T) {
-	zipPath := writeTreeZip(t, smallTree(t, "go1.26.8"))
+	zipPath := writeTreeZip(t, msitest.SmallTree(t, "go1.26.8"))
 	p, srv := downloadPipeline(t, zipPath)
 	srv.SetSHA256("go1.26.8.windows-amd64.zip", strings.Repeat("ab", 32))
 	_, err := p.MSI(context.Background())
@@ -246,7 +172,7 @@ func TestCorruptDownloadIsRefused(t *testing.T) {
 		t.Fatalf("corrupt download: %v", err)
 	}
 	msis, _ := filepath.Glob(filepath.Join(p.Config.Out, "*.msi"))
-	cached := treeHashes(t, filepath.Dir(p.Env("GOMSI_CACHE")))
+	cached := msitest.TreeHashes(t, filepath.Dir(p.Env("GOMSI_CACHE")))
 	for name := range cached {
 		if strings.HasPrefix(path.Base(name), "index-") {
 			delete(cached, name) // the release index is kept for offline runs
@@ -262,7 +188,7 @@ func writeTreeZip(t *testing.T, root string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for name := range treeHashes(t, root) {
+	for name := range msitest.TreeHashes(t, root) {
 		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
 		if err != nil {
 			t.Fatal(err)
@@ -276,11 +202,4 @@ func writeTreeZip(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-func tail(s string) string {
-	if len(s) > 4000 {
-		return s[len(s)-4000:]
-	}
-	return s
 }

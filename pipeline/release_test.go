@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testpki"
 )
 
@@ -53,7 +54,7 @@ func TestSignVerifyPublish(t *testing.T) {
 		"GOMSI_TAG":               "v1.26.8",
 	}
 
-	b := buildMSIWith(t, smallTree(t, "go1.26.8"), func(p *Pipeline) { p.Env = func(k string) string { return env[k] } })
+	b := buildMSIWith(t, msitest.SmallTree(t, "go1.26.8"), func(p *Pipeline) { p.Env = func(k string) string { return env[k] } })
 	assertChecksumFile(t, b) // the checksum is of the signed file
 	p := newTestPipeline(t, "")
 	p.Config.Out = filepath.Dir(b.MSI)

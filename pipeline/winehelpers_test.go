@@ -143,20 +143,3 @@ func actionIndex(log, action string) int {
 	}
 	return -1
 }
-
-// assertInstalledTree compares the installed folder with a source tree.
-func assertInstalledTree(t *testing.T, dir, root string) {
-	t.Helper()
-	want := treeHashes(t, root)
-	got := treeHashes(t, dir)
-	for name, h := range want {
-		if got[name] != h {
-			t.Errorf("installed %s: %q, want %q", name, got[name], h)
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s is installed but not in the package", name)
-		}
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/wix"
 )
@@ -99,7 +100,7 @@ func runChild(b *testing.B, cmd *exec.Cmd) (time.Duration, int64) {
 	out, err := cmd.CombinedOutput()
 	d := time.Since(start)
 	if err != nil {
-		b.Fatalf("%s: %v: %s", cmd.Path, err, tail(string(out)))
+		b.Fatalf("%s: %v: %s", cmd.Path, err, msitest.Tail(string(out)))
 	}
 	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/pipeline"
 	"github.com/gomsi/gomsi/wix/native"
@@ -17,7 +18,7 @@ import (
 // stream, libmspack's strict inflater (cabextract -t) accepts every one,
 // and msiextract still yields every file byte for byte.
 func TestSplitCabinetsPassStrictInflater(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root, func(p *pipeline.Pipeline) {
 		p.Toolsets[0].(*native.Toolset).MaxCabinetSize = 20000
 	})
@@ -40,7 +41,7 @@ func TestSplitCabinetsPassStrictInflater(t *testing.T) {
 		}
 		last = n
 	}
-	assertExtractsTo(t, b.MSI, root)
+	msitest.AssertExtractsTo(t, b.MSI, root)
 }
 
 // assertCabinetsValid extracts every embedded cabinet and runs cabextract
@@ -72,7 +73,7 @@ func assertCabinetsValid(t *testing.T, msi string) []string {
 		}
 		f.Close()
 		if out, err := exec.Command(cabextract, "-t", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "All done, no errors") {
-			t.Errorf("cabextract -t %s: %v: %s", name, err, tail(string(out)))
+			t.Errorf("cabextract -t %s: %v: %s", name, err, msitest.Tail(string(out)))
 		}
 	}
 	if len(cabs) == 0 {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/wix"
 	"github.com/gomsi/gomsi/wix/native"
@@ -28,7 +29,7 @@ func TestTablesMatchWixl(t *testing.T) {
 }
 
 func compareWithWixl(t *testing.T, scope string) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	wixlTS := &wix.Wixl{Runner: wix.ExecRunner{}}
 	p := newPipeline(t, root, wixlTS)
 	p.Config.Installer.Scope = scope

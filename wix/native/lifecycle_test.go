@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/msitest"
 )
 
 const (
@@ -19,18 +21,18 @@ const (
 // file the new version no longer has), uninstall; the environment and the
 // registry state follow, as in the installer's tests with other toolsets.
 func TestLifecycleUnderWine(t *testing.T) {
-	oldRoot := smallTree(t, "go1.26.7")
+	oldRoot := msitest.SmallTree(t, "go1.26.7")
 	os.WriteFile(filepath.Join(oldRoot, "src", "old.go"), []byte("package old\n"), 0o644)
-	newRoot := smallTree(t, "go1.26.8")
+	newRoot := msitest.SmallTree(t, "go1.26.8")
 	os.WriteFile(filepath.Join(newRoot, "src", "fmt", "print.go"), []byte("package fmt // 1.26.8\n"), 0o644)
 	oldMSI := buildMSI(t, oldRoot, nil)
 	newMSI := buildMSI(t, newRoot, nil)
 	wine := win10(t)
 
 	if log, err := wine.Msiexec("/i", oldMSI.MSI, "/qn", `INSTALLDIR=C:\Tools\Go`); err != nil {
-		t.Fatalf("install go1.26.7: %v\n%s", err, tail(log))
+		t.Fatalf("install go1.26.7: %v\n%s", err, msitest.Tail(log))
 	}
-	assertInstalled(t, wine.Path(`C:\Tools\Go`), oldRoot)
+	msitest.AssertSameFiles(t, wine.Path(`C:\Tools\Go`), oldRoot)
 	path, _ := wine.RegQuery(systemEnvKey, "PATH")
 	if n := countEntry(path, `C:\Tools\Go\bin`); n != 1 {
 		t.Errorf("system PATH holds C:\\Tools\\Go\\bin %d times: %s", n, path)
@@ -43,9 +45,9 @@ func TestLifecycleUnderWine(t *testing.T) {
 	}
 
 	if log, err := wine.Msiexec("/i", newMSI.MSI, "/qn"); err != nil {
-		t.Fatalf("upgrade to go1.26.8: %v\n%s", err, tail(log))
+		t.Fatalf("upgrade to go1.26.8: %v\n%s", err, msitest.Tail(log))
 	}
-	assertInstalled(t, wine.Path(`C:\Tools\Go`), newRoot)
+	msitest.AssertSameFiles(t, wine.Path(`C:\Tools\Go`), newRoot)
 	if _, err := os.Stat(wine.Path(`C:\Tools\Go\src\old.go`)); err == nil {
 		t.Error("src/old.go, which go1.26.8 no longer has, survived the upgrade")
 	}
@@ -61,7 +63,7 @@ func TestLifecycleUnderWine(t *testing.T) {
 	}
 
 	if log, err := wine.Msiexec("/x", newMSI.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(wine.Path(`C:\Tools\Go`)); err == nil {
 		t.Errorf("uninstall left C:\\Tools\\Go")
@@ -75,21 +77,6 @@ func TestLifecycleUnderWine(t *testing.T) {
 	}
 	if v, ok := wine.RegQuery(userEnvKey, "GOPATH"); ok {
 		t.Errorf("uninstall left GOPATH %q", v)
-	}
-}
-
-func assertInstalled(t *testing.T, dir, root string) {
-	t.Helper()
-	want, got := treeHashes(t, root), treeHashes(t, dir)
-	for name, h := range want {
-		if got[name] != h {
-			t.Errorf("installed %s: %q, want %q", name, got[name], h)
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("installed %s, which the source does not have", name)
-		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/internal/winetest"
 	"github.com/gomsi/gomsi/pipeline"
@@ -19,12 +20,12 @@ import (
 // (Wine's msiexec).
 
 func TestSmallTreeExtractsByteForByte(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root, nil)
 	if filepath.Base(b.MSI) != "go1.26.8.windows-amd64.msi" {
 		t.Errorf("MSI named %s", filepath.Base(b.MSI))
 	}
-	assertExtractsTo(t, b.MSI, root)
+	msitest.AssertExtractsTo(t, b.MSI, root)
 }
 
 func TestFixtureExtractsByteForByte(t *testing.T) {
@@ -36,7 +37,7 @@ func TestFixtureExtractsByteForByte(t *testing.T) {
 	if b.Tree.Files != 15036 {
 		t.Errorf("harvested %d files, want 15036", b.Tree.Files)
 	}
-	assertExtractsTo(t, b.MSI, b.Dist.Root)
+	msitest.AssertExtractsTo(t, b.MSI, b.Dist.Root)
 	assertCabinetsValid(t, b.MSI)
 	checkStorageRules(t, b.MSI)
 
@@ -44,7 +45,7 @@ func TestFixtureExtractsByteForByte(t *testing.T) {
 	wine := win10(t)
 	addProcessPrng(t, wine)
 	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
-		t.Fatalf("install: %v\n%s", err, tail(log))
+		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
 	// GOPATH is set: Wine stores the installer's %USERPROFILE%\go unexpanded.
 	bat := "@set GOPATH=C:\\gopath\r\n@\"C:\\Program Files\\Go\\bin\\go.exe\" version\r\n"
@@ -86,15 +87,15 @@ __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
 }
 
 func TestInstallAndUninstallUnderWine(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root, nil)
 	wine := win10(t)
 	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
-		t.Fatalf("install: %v\n%s", err, tail(log))
+		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
 	installDir := wine.Path(`C:\Program Files\Go`)
-	want := treeHashes(t, root)
-	got := treeHashes(t, installDir)
+	want := msitest.TreeHashes(t, root)
+	got := msitest.TreeHashes(t, installDir)
 	if len(got) != len(want) {
 		t.Errorf("installed %d files, want %d", len(got), len(want))
 	}
@@ -107,10 +108,10 @@ func TestInstallAndUninstallUnderWine(t *testing.T) {
 		t.Errorf("empty folder not installed: %v", err)
 	}
 	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(installDir); err == nil {
-		left := treeHashes(t, installDir)
+		left := msitest.TreeHashes(t, installDir)
 		t.Errorf("uninstall left %s with %d files", installDir, len(left))
 	}
 }
@@ -125,7 +126,7 @@ func win10(t *testing.T) *winetest.Prefix {
 // TestPerUserUnderWine builds the per-user installer (LocalAppData, no
 // elevation, HKCU state) and installs and removes it under Wine.
 func TestPerUserUnderWine(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root, func(p *pipeline.Pipeline) { p.Config.Installer.Scope = "perUser" })
 	sum := dumpTables(t, b.MSI)["_SummaryInformation"]
 	for _, r := range sum.rows {
@@ -135,7 +136,7 @@ func TestPerUserUnderWine(t *testing.T) {
 	}
 	wine := win10(t)
 	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
-		t.Fatalf("install: %v\n%s", err, tail(log))
+		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
 	loc, ok := wine.RegQuery(`HKCU\Software\GoProgrammingLanguage\PerUser`, "installLocation")
 	if !ok || !strings.Contains(strings.ToLower(loc), `appdata\local`) {
@@ -143,9 +144,9 @@ func TestPerUserUnderWine(t *testing.T) {
 		t.Fatalf("per-user install location %q; source:\n%s", loc, src)
 	}
 	dir := wine.Path(strings.TrimSuffix(loc, `\`))
-	assertInstalled(t, dir, root)
+	msitest.AssertSameFiles(t, dir, root)
 	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, tail(log))
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("uninstall left %s", dir)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
@@ -15,7 +16,7 @@ import (
 // SOURCE_DATE_EPOCH: the packages must be byte-identical. A third build of
 // a changed file must differ (so the comparison can fail).
 func TestReproducible(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	epoch := func(k string) string {
 		if k == "SOURCE_DATE_EPOCH" {
 			return "1767225600" // 2026-01-01

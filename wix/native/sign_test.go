@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testpki"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/sign"
@@ -18,7 +19,7 @@ import (
 // independent readers of the container and its streams.
 func TestSignAndVerify(t *testing.T) {
 	ossl := testtool.Require(t, "osslsigncode")
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root, nil)
 	dir := t.TempDir()
 	auth, err := testpki.NewAuthority("gomsi native test")
@@ -83,7 +84,7 @@ func osslVerify(t *testing.T, ossl, msi, rootPEM string, want bool) {
 	out, err := exec.Command(ossl, "verify", "-in", msi, "-CAfile", rootPEM).CombinedOutput()
 	ok := err == nil && strings.Contains(string(out), "Signature verification: ok")
 	if ok != want {
-		t.Errorf("osslsigncode verify %s: ok=%v, want %v: %v: %s", filepath.Base(msi), ok, want, err, tail(string(out)))
+		t.Errorf("osslsigncode verify %s: ok=%v, want %v: %v: %s", filepath.Base(msi), ok, want, err, msitest.Tail(string(out)))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -19,7 +20,7 @@ import (
 // _Validation row for every column of every table (ICE validation).
 
 func TestStorageRules(t *testing.T) {
-	root := smallTree(t, "go1.26.8")
+	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root, nil)
 	checkStorageRules(t, b.MSI)
 }
