@@ -209,7 +209,10 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 	for _, b := range builds {
 		start := time.Now()
 		b.MSI = filepath.Join(p.Config.Out, b.Product.MSIName())
-		job := wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI}
+		job, err := absJob(wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI})
+		if err != nil {
+			return nil, err
+		}
 		if err := toolset.Build(ctx, job); err != nil {
 			return nil, err
 		}
@@ -229,6 +232,29 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 		p.logf("built %s with %s (%s), sha256 %s", b.MSI, toolset.Name(), since(start), b.SHA256)
 	}
 	return builds, nil
+}
+
+// absJob makes a job's paths absolute: compilers resolve relative paths
+// against different folders (their working folder, the sources' folder).
+func absJob(job wix.Job) (wix.Job, error) {
+	var err error
+	abs := func(p string) string {
+		if a, e := filepath.Abs(p); e != nil {
+			err = e
+		} else {
+			p = a
+		}
+		return p
+	}
+	sources := make([]string, len(job.Sources))
+	for i, s := range job.Sources {
+		sources[i] = abs(s)
+	}
+	job.Sources, job.SourceDir, job.Out = sources, abs(job.SourceDir), abs(job.Out)
+	if err != nil {
+		return job, fmt.Errorf("build: %w", err)
+	}
+	return job, nil
 }
 
 func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }

@@ -203,3 +203,29 @@ func writeTreeZip(t *testing.T, root string) string {
 	}
 	return p
 }
+
+// TestRelativeOut builds with the default, relative out folder, as the
+// README's command does, with each Linux toolset: compilers resolve relative
+// paths against different folders.
+func TestRelativeOut(t *testing.T) {
+	root := msitest.SmallTree(t, "go1.26.8")
+	for _, toolset := range []string{"native", "wixl"} {
+		t.Run(toolset, func(t *testing.T) {
+			if toolset == "wixl" {
+				testtool.Require(t, "wixl")
+			}
+			t.Chdir(t.TempDir())
+			p := newTestPipeline(t, root)
+			p.Config.Out = "_out"
+			p.Config.Toolset = toolset
+			builds, err := p.MSI(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if builds[0].MSI != filepath.Join("_out", "go1.26.8.windows-amd64.msi") {
+				t.Errorf("MSI at %s", builds[0].MSI)
+			}
+			msitest.AssertExtractsTo(t, builds[0].MSI, root)
+		})
+	}
+}
