@@ -204,18 +204,20 @@ func writeTreeZip(t *testing.T, root string) string {
 	return p
 }
 
-// TestRelativeOut builds with the default, relative out folder, as the
-// README's command does, with each Linux toolset: compilers resolve relative
-// paths against different folders.
+// TestRelativeOut builds from a zip with the default, relative out folder
+// (so the extracted tree is relative too), as the README's command does,
+// with each Linux toolset: compilers resolve relative paths against
+// different folders.
 func TestRelativeOut(t *testing.T) {
 	root := msitest.SmallTree(t, "go1.26.8")
+	zipPath := writeTreeZip(t, root)
 	for _, toolset := range []string{"native", "wixl"} {
 		t.Run(toolset, func(t *testing.T) {
 			if toolset == "wixl" {
 				testtool.Require(t, "wixl")
 			}
 			t.Chdir(t.TempDir())
-			p := newTestPipeline(t, root)
+			p := newTestPipeline(t, zipPath)
 			p.Config.Out = "_out"
 			p.Config.Toolset = toolset
 			builds, err := p.MSI(context.Background())
