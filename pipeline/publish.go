@@ -14,6 +14,10 @@ import (
 // Fixes lists what gomsi's installers do better than the official one; the
 // release notes show it.
 var Fixes = []string{
+	"TEMP is pinned to the Windows Temp folder before anything runs, so elevated installs never fail with errors 2502/2503 on a user's TEMP.",
+	"The Windows 10 launch condition really requires Windows 10 (the official test lets Windows 8.1 through).",
+	"Upgrades install into the folder of the Go they replace, and a final release replaces its own release candidate.",
+	"Install state lives in HKLM for per-machine installs; a per-user package installs without elevation.",
 	"Component GUIDs are stable name-based UUIDs, not random on every build, so component reference counting works across upgrades.",
 	"Uninstalling leaves no empty folder behind.",
 	"Every file of the distribution is checked to be installable on Windows before packaging.",
