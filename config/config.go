@@ -145,7 +145,6 @@ func yamlKeys(t reflect.Type) []string {
 	return keys
 }
 
-
 func (c Config) check() error {
 	if len(c.Arch) == 0 {
 		return errors.New("config: no arch: set GOMSI_ARCH or arch: to one or more of " + strings.Join(product.ArchNames(), ", "))

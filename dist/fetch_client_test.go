@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/fakedl"
 	"github.com/gomsi/gomsi/dist/internal/fwdproxy"
+	"github.com/gomsi/gomsi/internal/fakedl"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/fakedl"
 	"github.com/gomsi/gomsi/dist/internal/fakeproxy"
+	"github.com/gomsi/gomsi/internal/fakedl"
 	"github.com/gomsi/gomsi/internal/testtool"
 )
 

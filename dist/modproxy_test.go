@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/fakedl"
 	"github.com/gomsi/gomsi/dist/internal/fakeproxy"
+	"github.com/gomsi/gomsi/internal/fakedl"
 	"golang.org/x/mod/sumdb/note"
 )
 

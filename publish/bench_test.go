@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/testtool"
 )
 
 const benchSize = 64 << 20 // about one Go MSI
