@@ -29,6 +29,10 @@ type downloader struct {
 
 const copyBufSize = 1 << 20
 
+// writebackChunk is how much is written before the kernel is asked to start
+// writing it out, so that the final fsync does not wait for the whole file.
+const writebackChunk = 8 << 20
+
 // getBytes downloads a small document (index, version list, checksum
 // database tile) into memory.
 func (d *downloader) getBytes(ctx context.Context, rawURL string, limit int64) ([]byte, error) {
@@ -62,6 +66,7 @@ type transfer struct {
 	size      int64 // expected size, -1 if unknown
 	h         hash.Hash
 	written   int64
+	flushed   int64  // written out by startWriteback up to here
 	best      int64  // the most ever written: progress is going past it
 	validator string // ETag or Last-Modified of what was written, for If-Range
 	meter     meter
@@ -166,6 +171,10 @@ func (t *transfer) copyFrom(r io.Reader, where string) error {
 			t.h.Write(buf[:m])
 			t.written += int64(m)
 			t.meter.set(t.written)
+			if t.written-t.flushed >= writebackChunk {
+				startWriteback(t.f, t.flushed, t.written-t.flushed)
+				t.flushed = t.written
+			}
 		}
 		if rerr == io.EOF {
 			return nil
@@ -185,7 +194,7 @@ func (t *transfer) restart() error {
 		return &localError{fmt.Errorf("seek %s: %w", t.f.Name(), err)}
 	}
 	t.h.Reset()
-	t.written = 0
+	t.written, t.flushed = 0, 0
 	t.validator = ""
 	t.meter.set(0)
 	return nil
