@@ -91,6 +91,8 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		"GOMSI_OUT":        &cfg.Out,
 		"GOMSI_TOOLSET":    &cfg.Toolset,
 		"GOMSI_TEMPLATES":  &cfg.Templates,
+		"GOMSI_SCOPE":      &cfg.Scope, // a CI matrix builds both scopes from one gomsi.yaml
+		"GOMSI_TEMP":       &cfg.Temp,
 	}
 	for name, field := range env {
 		if v := getenv(name); v != "" {

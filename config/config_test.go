@@ -62,6 +62,20 @@ upgrade_codes:
 	}
 }
 
+func TestInstallerEnvironment(t *testing.T) {
+	p := writeConfig(t, "scope: perMachine\ntemp: pinned\n")
+	cfg, err := Load(p, env(map[string]string{"GOMSI_SCOPE": "perUser", "GOMSI_TEMP": "user"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Scope != "perUser" || cfg.Temp != "user" {
+		t.Errorf("environment did not override scope/temp: %q %q", cfg.Scope, cfg.Temp)
+	}
+	if _, err := Load(p, env(map[string]string{"GOMSI_SCOPE": "everyone"})); err == nil || !strings.Contains(err.Error(), "everyone") {
+		t.Errorf("bad GOMSI_SCOPE: %v", err)
+	}
+}
+
 func TestKeysDescendIntoSections(t *testing.T) {
 	keys := strings.Join(Keys(), " ")
 	for _, k := range []string{"go_version", "arch", "sign", "publish", "toolset"} {
