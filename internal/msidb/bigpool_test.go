@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/msitest"
 )
 
 // Above 65,535 strings every string reference takes 3 bytes and the pool
@@ -27,11 +29,11 @@ func TestThreeByteStringRefs(t *testing.T) {
 	if err := db.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
-	s := readStored(t, path)
-	if s.refSize != 3 || len(s.strs) <= 0xFFFF {
-		t.Fatalf("%d strings stored with %d-byte references; want > 65535 and 3", len(s.strs), s.refSize)
+	s := msitest.ReadStored(t, path)
+	if s.RefSize != 3 || len(s.Strings) <= 0xFFFF {
+		t.Fatalf("%d strings stored with %d-byte references; want > 65535 and 3", len(s.Strings), s.RefSize)
 	}
-	checkStorageRules(t, s)
+	msitest.CheckStorageRules(t, s)
 	out := run(t, "msiinfo", "export", path, "Property")
 	lines := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n")
 	if len(lines) != n+3 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 )
 
@@ -123,7 +124,7 @@ func TestMsiextractInstallable(t *testing.T) {
 			t.Errorf("msiextract %s: %v (content matches: %v)", f.name, err, string(got) == f.content)
 		}
 	}
-	checkStorageRules(t, readStored(t, path))
+	msitest.CheckStorageRules(t, msitest.ReadStored(t, path))
 }
 
 // Wine's msiexec installs and removes the package: files, registry value.

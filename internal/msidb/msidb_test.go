@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 )
 
@@ -236,22 +237,22 @@ func TestValidationRows(t *testing.T) {
 }
 
 func TestStorageOrder(t *testing.T) {
-	s := readStored(t, writeSample(t))
-	if s.codePage != 1252 || s.refSize != 2 {
-		t.Errorf("code page %d, reference size %d; want 1252, 2", s.codePage, s.refSize)
+	s := msitest.ReadStored(t, writeSample(t))
+	if s.CodePage != 1252 || s.RefSize != 2 {
+		t.Errorf("code page %d, reference size %d; want 1252, 2", s.CodePage, s.RefSize)
 	}
-	checkStorageRules(t, s)
+	msitest.CheckStorageRules(t, s)
 	// The rule must have had something to sort: the sample adds rows out
 	// of order, so the stored order differs from the insertion order.
-	rows := s.rows(t, "Property")
+	rows := s.Rows(t, "Property")
 	var names []string
 	for _, r := range rows {
-		names = append(names, s.str(int(r[0])))
+		names = append(names, s.Str(int(r[0])))
 	}
 	if want := []string{"ALLUSERS", "B", "ProductName", "Z", "_x", "a", "b"}; !slices.Equal(names, want) {
 		t.Errorf("Property rows stored as %q, want %q", names, want)
 	}
-	custom := s.rows(t, "GomsiCustom")
+	custom := s.Rows(t, "GomsiCustom")
 	var ids []int
 	for _, r := range custom {
 		ids = append(ids, int(int16(uint16(r[0])^0x8000)))
@@ -259,31 +260,22 @@ func TestStorageOrder(t *testing.T) {
 	if want := []int{-32767, -5, 0, 7}; !slices.Equal(ids, want) {
 		t.Errorf("GomsiCustom keys stored as %v, want %v", ids, want)
 	}
-	if _, ok := s.streams[mustMangle(t, "Environment", true)]; ok {
+	if _, ok := s.Streams["Environment"]; ok {
 		t.Error("empty table Environment has a stream")
 	}
-	if !slices.Contains(s.tables, "Environment") {
+	if !slices.Contains(s.Tables, "Environment") {
 		t.Error("empty table Environment missing from _Tables")
 	}
 }
 
-func mustMangle(t *testing.T, name string, table bool) string {
-	m, err := mangle(name, table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // The sorting checker must catch a database whose rows are out of order.
 func TestStorageRulesCheckerFails(t *testing.T) {
-	s := readStored(t, writeSample(t))
-	name := mustMangle(t, "Property", true)
-	b := s.streams[name]
+	s := msitest.ReadStored(t, writeSample(t))
+	b := s.Streams["Property"]
 	n := len(b) / 4 // two string columns of 2 bytes
 	b[0], b[1], b[2], b[3] = b[2], b[3], b[0], b[1]
 	b[2*n], b[2*n+1], b[2*n+2], b[2*n+3] = b[2*n+2], b[2*n+3], b[2*n], b[2*n+1]
-	if v := storageViolations(t, s); len(v) == 0 {
+	if v := msitest.StorageViolations(t, s); len(v) == 0 {
 		t.Error("the checker accepted swapped rows")
 	}
 }
