@@ -25,13 +25,12 @@ type downloader struct {
 	jitter   func() float64 // uniform in [0, 1)
 	logf     func(format string, args ...any)
 	meter    func(name string, total int64) meter
+
+	flushEvery int64                // bytes between background fsyncs; 0 means defaultFlushEvery
+	syncFile   func(*os.File) error // nil means (*os.File).Sync; tests make it fail
 }
 
 const copyBufSize = 1 << 20
-
-// writebackChunk is how much is written before the kernel is asked to start
-// writing it out, so that the final fsync does not wait for the whole file.
-const writebackChunk = 8 << 20
 
 // getBytes downloads a small document (index, version list, checksum
 // database tile) into memory.
@@ -66,17 +65,30 @@ type transfer struct {
 	size      int64 // expected size, -1 if unknown
 	h         hash.Hash
 	written   int64
-	flushed   int64  // written out by startWriteback up to here
+	flush     *flusher
 	best      int64  // the most ever written: progress is going past it
 	validator string // ETag or Last-Modified of what was written, for If-Range
 	meter     meter
 }
 
 // downloadTo downloads rawURL into f (empty, opened for writing) and returns
-// its SHA-256 and size. size is the expected size, or -1.
+// its SHA-256 and size. size is the expected size, or -1. Most of f is on
+// disk when it returns, so the caller's final fsync is short.
 func (d *downloader) downloadTo(ctx context.Context, rawURL string, f *os.File, name string, size int64) (sum string, n int64, err error) {
 	t := &transfer{url: rawURL, f: f, size: size, h: sha256.New(), meter: d.meter(name, size)}
-	if err := d.retry(ctx, func(ctx context.Context) (bool, error) { return d.attempt(ctx, t) }); err != nil {
+	sync, every := f.Sync, d.flushEvery
+	if d.syncFile != nil {
+		sync = func() error { return d.syncFile(f) }
+	}
+	if every <= 0 {
+		every = defaultFlushEvery
+	}
+	t.flush = newFlusher(sync, every)
+	err = d.retry(ctx, func(ctx context.Context) (bool, error) { return d.attempt(ctx, t) })
+	if serr := t.flush.stop(); serr != nil && err == nil {
+		err = &localError{serr}
+	}
+	if err != nil {
 		t.meter.abort()
 		return "", t.written, err
 	}
@@ -171,10 +183,7 @@ func (t *transfer) copyFrom(r io.Reader, where string) error {
 			t.h.Write(buf[:m])
 			t.written += int64(m)
 			t.meter.set(t.written)
-			if t.written-t.flushed >= writebackChunk {
-				startWriteback(t.f, t.flushed, t.written-t.flushed)
-				t.flushed = t.written
-			}
+			t.flush.wrote(t.written)
 		}
 		if rerr == io.EOF {
 			return nil
@@ -194,7 +203,8 @@ func (t *transfer) restart() error {
 		return &localError{fmt.Errorf("seek %s: %w", t.f.Name(), err)}
 	}
 	t.h.Reset()
-	t.written, t.flushed = 0, 0
+	t.written = 0
+	t.flush.restart()
 	t.validator = ""
 	t.meter.set(0)
 	return nil

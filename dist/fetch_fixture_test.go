@@ -67,7 +67,9 @@ func TestFetchFixtureFromModuleProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	srv.Add(modVersion, mod)
+	if err := srv.Add(modVersion, mod); err != nil {
+		t.Fatal(err)
+	}
 	r := newRig(t, proxySource(srv), withSumDB(srv.GOSUMDB))
 	got, err := r.Fetch(context.Background(), "1.26", "amd64")
 	if err != nil {

@@ -38,7 +38,9 @@ func newProxy(t *testing.T) (*fakeproxy.Server, map[string][]byte) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv.Add(v, z)
+		if err := srv.Add(v, z); err != nil {
+			t.Fatal(err)
+		}
 		if arch, ok := strings.CutPrefix(v, "v0.0.1-go1.26.8.windows-"); ok {
 			zips[arch] = z
 		}
