@@ -36,15 +36,31 @@ const DefaultIndexURL = "https://go.dev/dl/"
 
 // A Source is a parsed GOMSI_SOURCE.
 type Source struct {
-	Kind SourceKind
-	URL  string // index base URL ending in "/", or module proxy URL without trailing "/"
-	Path string // SourceLocal: the zip or folder
+	Kind    SourceKind
+	URL     string  // index base URL ending in "/", or the first module proxy's URL without trailing "/"
+	Proxies []Proxy // SourceProxy: the proxies to try in order; empty means URL alone
+	Path    string  // SourceLocal: the zip or folder
+}
+
+// proxies lists the module proxies to try, in order.
+func (s Source) proxies() []Proxy {
+	if len(s.Proxies) > 0 {
+		return s.Proxies
+	}
+	return []Proxy{{URL: s.URL}}
 }
 
 // String describes the source for logs, without credentials.
 func (s Source) String() string {
-	if s.Kind == SourceLocal {
+	switch {
+	case s.Kind == SourceLocal:
 		return s.Path
+	case s.Kind == SourceProxy:
+		var names []string
+		for _, p := range s.proxies() {
+			names = append(names, p.String())
+		}
+		return "proxy " + strings.Join(names, ", then ")
 	}
 	return s.Kind.String() + " " + redactURL(s.URL)
 }
@@ -52,7 +68,7 @@ func (s Source) String() string {
 // ParseSource parses GOMSI_SOURCE (or source: in gomsi.yaml):
 //
 //	"" or an http(s) URL      the go.dev/dl index at that URL (default https://go.dev/dl/)
-//	"proxy"                   the first usable module proxy in $GOPROXY
+//	"proxy"                   the module proxies in $GOPROXY, tried in order
 //	"proxy:<url>"             that module proxy
 //	anything else             a local zip or folder
 func ParseSource(s string) (Source, error) {
@@ -65,11 +81,11 @@ func parseSource(s, goproxy string) (Source, error) {
 	case s == "":
 		return Source{Kind: SourceIndex, URL: DefaultIndexURL}, nil
 	case s == "proxy":
-		u, err := firstProxy(goproxy)
+		proxies, err := parseGOPROXY(goproxy)
 		if err != nil {
 			return Source{}, err
 		}
-		return Source{Kind: SourceProxy, URL: u}, nil
+		return Source{Kind: SourceProxy, URL: proxies[0].URL, Proxies: proxies}, nil
 	case strings.HasPrefix(s, "proxy:"):
 		u, err := checkHTTPURL(strings.TrimPrefix(s, "proxy:"), "GOMSI_SOURCE=proxy:<url>")
 		if err != nil {
@@ -90,29 +106,6 @@ func parseSource(s, goproxy string) (Source, error) {
 		return Source{Kind: SourceIndex, URL: u}, nil
 	}
 	return Source{Kind: SourceLocal, Path: s}, nil
-}
-
-// firstProxy picks the first proxy URL in a GOPROXY list, skipping
-// "direct", which is version control, not a proxy.
-func firstProxy(goproxy string) (string, error) {
-	if strings.TrimSpace(goproxy) == "" {
-		goproxy = "https://proxy.golang.org,direct"
-	}
-	for entry := range strings.FieldsFuncSeq(goproxy, func(r rune) bool { return r == ',' || r == '|' }) {
-		entry = strings.TrimSpace(entry)
-		switch entry {
-		case "direct":
-			continue
-		case "off":
-			return "", fmt.Errorf("parse GOPROXY: GOPROXY=off (before any proxy) disables module downloads; set GOPROXY to a proxy URL or use GOMSI_SOURCE=proxy:<url>")
-		}
-		u, err := checkHTTPURL(entry, "GOPROXY")
-		if err != nil {
-			return "", err
-		}
-		return strings.TrimRight(u, "/"), nil
-	}
-	return "", fmt.Errorf("parse GOPROXY %q: it names no proxy (only direct); set GOPROXY=https://proxy.golang.org or use GOMSI_SOURCE=proxy:<url>", goproxy)
 }
 
 func checkHTTPURL(s, what string) (string, error) {

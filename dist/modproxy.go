@@ -25,13 +25,26 @@ func toolchainModVersion(version, arch string) module.Version {
 	return module.Version{Path: toolchainModule, Version: toolchainVersion + distName(version, arch)}
 }
 
-// listToolchains reads the proxy's version list of golang.org/toolchain and
-// keeps the Windows builds.
+// listToolchains reads the version list of golang.org/toolchain from the
+// first proxy in GOPROXY that has one, and keeps the Windows builds.
 func (f *Fetcher) listToolchains(ctx context.Context) ([]Release, error) {
-	u := f.opts.Source.URL + "/" + toolchainModule + "/@v/list"
-	data, err := f.dl.getBytes(ctx, u, 16<<20)
+	var rels []Release
+	err := f.eachProxy(func(p Proxy) error {
+		var err error
+		rels, err = f.listToolchainsOn(ctx, p)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list Go toolchains on the module proxy: %w", err)
+	}
+	return rels, nil
+}
+
+func (f *Fetcher) listToolchainsOn(ctx context.Context, p Proxy) ([]Release, error) {
+	u := p.URL + "/" + toolchainModule + "/@v/list"
+	data, err := f.dl.getBytes(ctx, u, 16<<20)
+	if err != nil {
+		return nil, err
 	}
 	byVersion := map[string]*Release{}
 	for line := range strings.Lines(string(data)) {
@@ -48,7 +61,7 @@ func (f *Fetcher) listToolchains(ctx context.Context) ([]Release, error) {
 		r.Files = append(r.Files, File{Filename: mv.Version + ".zip", OS: "windows", Arch: arch, Version: goVersion, Size: -1, Kind: "module"})
 	}
 	if len(byVersion) == 0 {
-		return nil, fmt.Errorf("list Go toolchains on the module proxy %s: it lists no Windows build of %s (is it a Go module proxy?)", redactURL(f.opts.Source.URL), toolchainModule)
+		return nil, fmt.Errorf("GET %s: %w (is it a Go module proxy?)", redactURL(u), errNotOnProxy)
 	}
 	rels := make([]Release, 0, len(byVersion))
 	for _, r := range byVersion {
@@ -96,17 +109,26 @@ func (f *Fetcher) fetchModule(ctx context.Context, version, arch string) (*Fetch
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", what, err)
 	}
-	url := f.opts.Source.URL + "/" + toolchainModule + "/@v/" + escVersion + ".zip"
-	f.logf("downloading %s from %s", what, redactURL(url))
-	tmp, err := createTemp(final)
+	var tmp *os.File
+	var sum string
+	err = f.eachProxy(func(p Proxy) error {
+		url := p.URL + "/" + toolchainModule + "/@v/" + escVersion + ".zip"
+		f.logf("downloading %s from %s", what, redactURL(url))
+		var err error
+		if tmp, err = createTemp(final); err != nil {
+			return err
+		}
+		if sum, _, err = f.dl.downloadTo(ctx, url, tmp, filepath.Base(final), -1); err != nil {
+			discard(tmp)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", what, err)
 	}
-	sum, _, err := f.dl.downloadTo(ctx, url, tmp, filepath.Base(final), -1)
-	if err == nil {
-		err = checkModuleZip(tmp.Name(), mv, wantH1, wantSHA, sum)
-	}
-	if err != nil {
+	// Outside the walk: a zip that fails its hash is an attack or a broken
+	// proxy, never a reason to quietly ask the next one.
+	if err := checkModuleZip(tmp.Name(), mv, wantH1, wantSHA, sum); err != nil {
 		discard(tmp)
 		return nil, fmt.Errorf("fetch %s: %w", what, err)
 	}
@@ -181,7 +203,7 @@ func (f *Fetcher) moduleHash(ctx context.Context, mv module.Version, name string
 		return "", pin, nil
 	}
 	if why := f.sumDBOff(); why != "" {
-		f.logf("warning: %s: %s is NOT checked against a checksum database; whatever %s serves is trusted", why, mv, redactURL(f.opts.Source.URL))
+		f.logf("warning: %s: %s is NOT checked against a checksum database; whatever the %s serves is trusted", why, mv, f.opts.Source)
 		return "", "", nil
 	}
 	h1, err = f.lookupSum(ctx, mv)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -105,16 +104,22 @@ func (f *Fetcher) sumDBBase(ctx context.Context, cfg sumDBConfig) (string, error
 	if cfg.url != "" {
 		return cfg.url, nil
 	}
-	proxied := f.opts.Source.URL + "/sumdb/" + cfg.name
-	_, err := f.dl.getBytes(ctx, proxied+"/supported", 1<<10)
-	var se *statusError
-	switch {
-	case err == nil:
-		return proxied, nil
-	case errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusGone):
-		return "https://" + cfg.name, nil
+	// As the go command does: each proxy in turn until one serves it;
+	// "direct" or the end of the list means the database itself.
+	for _, p := range f.opts.Source.proxies() {
+		if p.Direct {
+			break
+		}
+		proxied := p.URL + "/sumdb/" + cfg.name
+		_, err := f.dl.getBytes(ctx, proxied+"/supported", 1<<10)
+		if err == nil {
+			return proxied, nil
+		}
+		if !movesOn(p, err) {
+			return "", fmt.Errorf("ask the module proxy whether it serves checksum database %s: %w", cfg.name, err)
+		}
 	}
-	return "", fmt.Errorf("ask the module proxy whether it serves checksum database %s: %w", cfg.name, err)
+	return "https://" + cfg.name, nil
 }
 
 // sumOps gives x/mod/sumdb its network and storage. One is made per
