@@ -127,6 +127,15 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 			{Name: "release", Value: p.GoVersion.ReleaseKey()},
 		},
 	}
+	d.State.Folder = "INSTALLDIR"
+	if perUser {
+		// The package may create LocalAppData\Programs, so it removes it
+		// again when empty (ICE64). wixl can only remove a component's own
+		// folder, so the state component lives there; it also creates the
+		// folder, which makes Windows Installer (and Wine) remove it after
+		// the folders inside it.
+		d.State.Folder, d.State.RemoveFolder = "dirPrograms", true
+	}
 	d.Environment = environment(cfg, perUser)
 	for _, c := range d.LaunchConditions {
 		if len(c.Message) > 255 {
@@ -135,6 +144,19 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 		}
 	}
 	return d, nil
+}
+
+// SuppressedICE lists the ICE rules a package built with cfg breaks on
+// purpose. A per-user package installs every file of Go into the user
+// profile, one component per file keyed by the file: ICE38 wants each such
+// component keyed by an HKCU registry value instead (one per file, some
+// 15,000), and ICE91 warns once per file that it ignores ALLUSERS, which a
+// per-user package does by design.
+func SuppressedICE(cfg config.Installer) []string {
+	if cfg.InstallScope() == config.PerUser {
+		return []string{"ICE38", "ICE91"}
+	}
+	return nil
 }
 
 // NeedsPatch reports whether a toolset cannot compile everything gomsi's

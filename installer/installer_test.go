@@ -194,3 +194,25 @@ func TestRenderedSourcesValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestPerUserProfileRules(t *testing.T) {
+	perUser := config.Installer{Scope: config.PerUser}
+	d, err := Plan(perUser, mustProduct(t, "go1.26.8", "amd64"), "wix3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ICE64: the folder between LocalAppData and INSTALLDIR is removed.
+	if d.State.Folder != "dirPrograms" || !d.State.RemoveFolder || d.InstallParent != "LocalAppDataFolder" || d.Folders[0].ID != "dirPrograms" {
+		t.Errorf("per-user state in %s (removed: %v) under %s, want it to remove dirPrograms under LocalAppDataFolder", d.State.Folder, d.State.RemoveFolder, d.InstallParent)
+	}
+	if got := SuppressedICE(perUser); strings.Join(got, ",") != "ICE38,ICE91" {
+		t.Errorf("per user: SuppressedICE = %q, want ICE38 and ICE91", got)
+	}
+	machine, err := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "amd64"), "wix3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if machine.State.Folder != "INSTALLDIR" || machine.State.RemoveFolder || SuppressedICE(config.Installer{}) != nil {
+		t.Errorf("per machine: state in %s (removed: %v), suppresses %q; want INSTALLDIR, nothing removed or suppressed", machine.State.Folder, machine.State.RemoveFolder, SuppressedICE(config.Installer{}))
+	}
+}

@@ -242,6 +242,9 @@ func TestPerUserInstallUnderWine(t *testing.T) {
 		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
 	local := logProperty(log, "LocalAppDataFolder")
+	// A new prefix has no LocalAppData\Programs: the package creates it,
+	// so it must remove it again (ICE64).
+	programs := wine.Path(local + "Programs")
 	if local == "" || !strings.HasPrefix(local, `C:\users\`) {
 		t.Fatalf("LocalAppDataFolder = %q", local)
 	}
@@ -271,6 +274,9 @@ func TestPerUserInstallUnderWine(t *testing.T) {
 	}
 	if _, err := os.Stat(wine.Path(dir)); err == nil {
 		t.Errorf("uninstall left %s", dir)
+	}
+	if _, err := os.Stat(programs); err == nil {
+		t.Errorf("uninstall left the empty %sPrograms it created", local)
 	}
 	if upath, _ := wine.RegQuery(userEnvKey, "PATH"); countEntry(upath, dir+`\bin`) != 0 {
 		t.Errorf("uninstall left the user PATH entry: %q", upath)

@@ -14,6 +14,7 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/harvest"
+	"github.com/gomsi/gomsi/installer"
 	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/sign"
@@ -209,7 +210,7 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 	for _, b := range builds {
 		start := time.Now()
 		b.MSI = filepath.Join(p.Config.Out, b.Product.MSIName())
-		job, err := absJob(wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI})
+		job, err := absJob(wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI, SuppressICE: installer.SuppressedICE(p.Config.Installer)})
 		if err != nil {
 			return nil, err
 		}

@@ -77,6 +77,11 @@ type StateComponent struct {
 	ID, GUID  string
 	Root, Key string // registry root (HKLM or HKCU) and key
 	Values    []RegistryValue
+	// Folder is the Directory it is in: INSTALLDIR, or per user the folder
+	// above it, which the package may create in the user profile and so
+	// must remove on uninstall when empty (RemoveFolder, ICE64).
+	Folder       string
+	RemoveFolder bool
 }
 
 // RegistryValue is a string value under the state key; the first is the

@@ -21,6 +21,9 @@ type Job struct {
 	Arch      product.Arch // target architecture
 	Defines   map[string]string
 	Out       string // the .msi to write; it appears only when complete
+	// SuppressICE names the ICE rules the package breaks on purpose. Only
+	// WiX v3's light validates while it builds; the others ignore it.
+	SuppressICE []string
 }
 
 // Toolset is a WiX compiler.

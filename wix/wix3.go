@@ -217,6 +217,9 @@ func (w *Wix3) Build(ctx context.Context, job Job) error {
 	if w.CabinetThreads > 0 {
 		args = append(args, "-ct", strconv.Itoa(w.CabinetThreads))
 	}
+	for _, ice := range job.SuppressICE {
+		args = append(args, "-sice:"+ice)
+	}
 	args = append(args, "-out", tmp)
 	for _, s := range job.Sources {
 		args = append(args, filepath.Join(objDir, strings.TrimSuffix(filepath.Base(s), filepath.Ext(s))+".wixobj"))

@@ -119,6 +119,17 @@ func TestWix3Options(t *testing.T) {
 	if strings.Contains(light, "-ct") {
 		t.Errorf("light got -ct without CabinetThreads: %s", light)
 	}
+	if strings.Contains(light, "-sice") {
+		t.Errorf("light skips ICE rules nobody asked to skip: %s", light)
+	}
+	job.SuppressICE = []string{"ICE38", "ICE91"}
+	r.cmds = nil
+	if err := w.Build(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	if light := strings.Join(r.cmds[len(r.cmds)-1].Args, " "); !strings.Contains(light, " -spdb -sice:ICE38 -sice:ICE91 -out ") {
+		t.Errorf("light args for a per-user job: %s", light)
+	}
 	w = &Wix3{Path: root, Runner: r, DCL: "ultra"}
 	if err := w.Build(context.Background(), job); err == nil || !strings.Contains(err.Error(), `"ultra" (wix_dcl)`) {
 		t.Errorf("bad DCL: %v", err)

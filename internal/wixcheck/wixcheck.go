@@ -1,7 +1,9 @@
 // Package wixcheck checks rendered WiX source for what the WiX schemas cannot
 // say: that ids are unique and short enough, that every reference resolves,
-// and that every component has a GUID and exactly one key path. The sources
-// of one package are checked together, as the linker sees them.
+// that every component has a GUID and exactly one key path, and that every
+// folder created in a user profile is removed (WiX v3's light checks that
+// last one as ICE64, on Windows only). The sources of one package are
+// checked together, as the linker sees them.
 package wixcheck
 
 import (
@@ -89,6 +91,7 @@ func (s site) String() string { return fmt.Sprintf("%s:%d", s.file, s.line) }
 
 type component struct {
 	id        string
+	dir       string // the Directory it installs to
 	at        site
 	guid      string
 	keyPaths  int
@@ -99,6 +102,22 @@ type checker struct {
 	defined map[string]map[string]site // table -> id -> where
 	used    []use
 	errs    []error
+	parent  map[string]string // Directory id -> the Directory holding it ("" at the root)
+	removed map[string]bool   // Directory ids a RemoveFolder removes
+}
+
+func newChecker() *checker {
+	return &checker{defined: map[string]map[string]site{}, parent: map[string]string{}, removed: map[string]bool{}}
+}
+
+// profileFolders are the standard folders of the user profile: ICE64 wants
+// every folder a package creates below them removed on uninstall, or a
+// roaming profile keeps it.
+var profileFolders = map[string]bool{
+	"AppDataFolder": true, "DesktopFolder": true, "FavoritesFolder": true, "LocalAppDataFolder": true,
+	"MyPicturesFolder": true, "NetHoodFolder": true, "PersonalFolder": true, "PrintHoodFolder": true,
+	"ProgramMenuFolder": true, "RecentFolder": true, "SendToFolder": true, "StartMenuFolder": true,
+	"StartupFolder": true, "TemplateFolder": true,
 }
 
 type use struct {
@@ -109,7 +128,7 @@ type use struct {
 // Check checks the sources of one package (file name to content) together
 // and returns every problem found, each naming its file and line.
 func Check(sources map[string][]byte) error {
-	c := &checker{defined: map[string]map[string]site{}}
+	c := newChecker()
 	names := make([]string, 0, len(sources))
 	for n := range sources {
 		names = append(names, n)
@@ -125,7 +144,29 @@ func Check(sources map[string][]byte) error {
 			c.errs = append(c.errs, fmt.Errorf("%s: %s refers to %s %q, which no source defines", u.at, u.what, u.table, u.id))
 		}
 	}
+	c.checkProfileFolders()
 	return errors.Join(c.errs...)
+}
+
+// checkProfileFolders reports folders below a user profile folder that no
+// RemoveFolder removes (ICE64).
+func (c *checker) checkProfileFolders() {
+	ids := make([]string, 0, len(c.parent))
+	for id := range c.parent {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if profileFolders[id] || c.removed[id] {
+			continue
+		}
+		for up := c.parent[id]; up != ""; up = c.parent[up] {
+			if profileFolders[up] {
+				c.errorf(c.defined["Directory"][id], "Directory %q is in the user profile (under %s) but no RemoveFolder removes it: add <RemoveFolder Id=\"...\" Directory=%q On=\"uninstall\"/> to a component (WiX v3's light fails with ICE64)", id, up, id)
+				break
+			}
+		}
+	}
 }
 
 func (c *checker) errorf(at site, format string, args ...any) {
@@ -135,6 +176,7 @@ func (c *checker) errorf(at site, format string, args ...any) {
 func (c *checker) file(name string, body []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(body))
 	var stack []*component // the enclosing Component of each open element, or nil
+	var dirs []string      // the Directory each open element is in, or ""
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -148,19 +190,52 @@ func (c *checker) file(name string, body []byte) error {
 			line, _ := d.InputPos()
 			at := site{name, line}
 			var cur *component
+			dir := ""
 			if len(stack) > 0 {
-				cur = stack[len(stack)-1]
+				cur, dir = stack[len(stack)-1], dirs[len(dirs)-1]
 			}
+			dir = c.folder(t, dir, cur)
 			cur = c.element(t, at, cur)
-			stack = append(stack, cur)
+			if cur != nil && cur.dir == "" {
+				cur.dir = dir
+				if d, ok := attr(t, "Directory"); ok && t.Name.Local == "Component" {
+					cur.dir = d
+				}
+			}
+			stack, dirs = append(stack, cur), append(dirs, dir)
 		case xml.EndElement:
 			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
+			stack, dirs = stack[:len(stack)-1], dirs[:len(dirs)-1]
 			if t.Name.Local == "Component" && top != nil {
 				c.endComponent(top)
 			}
 		}
 	}
+}
+
+// folder records the folder tree and the folders removed; it returns the
+// Directory the element's children are in.
+func (c *checker) folder(e xml.StartElement, dir string, cur *component) string {
+	switch e.Name.Local {
+	case "Directory", "StandardDirectory":
+		if id, ok := attr(e, "Id"); ok {
+			if _, seen := c.parent[id]; !seen || dir != "" {
+				c.parent[id] = dir
+			}
+			return id
+		}
+	case "DirectoryRef":
+		if id, ok := attr(e, "Id"); ok {
+			return id
+		}
+	case "RemoveFolder":
+		if d, ok := attr(e, "Directory"); ok {
+			c.removed[d] = true
+		} else if _, byProperty := attr(e, "Property"); !byProperty && cur != nil {
+			c.removed[cur.dir] = true
+		}
+	}
+	return dir
 }
 
 func attr(e xml.StartElement, name string) (string, bool) {
@@ -268,7 +343,7 @@ func (c *checker) endComponent(comp *component) {
 // Defined lists the ids the sources define, by table, sorted: two dialects
 // that render the same installer define the same ids.
 func Defined(sources map[string][]byte) (map[string][]string, error) {
-	c := &checker{defined: map[string]map[string]site{}}
+	c := newChecker()
 	for n, body := range sources {
 		if err := c.file(n, body); err != nil {
 			return nil, fmt.Errorf("%s: %w", n, err)

@@ -94,3 +94,35 @@ func TestMalformed(t *testing.T) {
 		t.Errorf("Check = %v", err)
 	}
 }
+
+// TestProfileFolders checks the ICE64 rule on a per-user layout: every
+// folder below LocalAppDataFolder needs a RemoveFolder, named by its
+// Directory attribute or by the component's own folder.
+func TestProfileFolders(t *testing.T) {
+	const perUser = `<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Package Name="p" Version="1.0.0" Manufacturer="m" UpgradeCode="22EA7650-4AC6-4001-BF29-F4B8775DB1C0">
+  <StandardDirectory Id="LocalAppDataFolder"><Directory Id="dirPrograms" Name="Programs"><Directory Id="INSTALLDIR" Name="Go">
+    <Component Id="state" Guid="BD05818F-A260-5E69-92C3-69C5317B5229"><RegistryValue Root="HKCU" Key="k" Name="n" Type="string" Value="v" KeyPath="yes"/><RemoveFolder Id="rmfPrograms" Directory="dirPrograms" On="uninstall"/></Component>
+  </Directory></Directory></StandardDirectory>
+  <Feature Id="F"><ComponentRef Id="state"/><ComponentGroupRef Id="G"/></Feature>
+</Package></Wix>`
+	files := strings.ReplaceAll(goodFiles, `<File Id="f1" Source="a" KeyPath="yes"/>`, `<File Id="f1" Source="a" KeyPath="yes"/><RemoveFolder Id="r0" On="uninstall"/>`)
+	if err := Check(map[string][]byte{"Product.wxs": []byte(perUser), "Files.wxs": []byte(files)}); err != nil {
+		t.Fatalf("a per-user layout that removes every folder: %v", err)
+	}
+	for _, c := range []struct{ name, product, files, want string }{
+		{"folder above INSTALLDIR", strings.Replace(perUser, `<RemoveFolder Id="rmfPrograms" Directory="dirPrograms" On="uninstall"/>`, "", 1), files,
+			`Product.wxs:2: Directory "dirPrograms" is in the user profile (under LocalAppDataFolder) but no RemoveFolder removes it`},
+		{"INSTALLDIR", perUser, goodFiles, `Directory "INSTALLDIR" is in the user profile (under LocalAppDataFolder)`},
+		{"subfolder", perUser, strings.Replace(files, `<RemoveFolder Id="r1" On="uninstall"/>`, "", 1), `Directory "d1" is in the user profile (under LocalAppDataFolder)`},
+	} {
+		err := Check(map[string][]byte{"Product.wxs": []byte(c.product), "Files.wxs": []byte(c.files)})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error = %v, want %q", c.name, err, c.want)
+		}
+	}
+	// Per machine, nothing needs removing explicitly.
+	perMachine := strings.Replace(strings.Replace(perUser, "LocalAppDataFolder", "ProgramFiles64Folder", 1), `<RemoveFolder Id="rmfPrograms" Directory="dirPrograms" On="uninstall"/>`, "", 1)
+	if err := Check(map[string][]byte{"Product.wxs": []byte(perMachine), "Files.wxs": []byte(goodFiles)}); err != nil {
+		t.Errorf("per machine: %v", err)
+	}
+}
