@@ -151,4 +151,8 @@ func TestPerUserUnderWine(t *testing.T) {
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("uninstall left %s", dir)
 	}
+	// A new prefix has no LocalAppData\Programs: the package made it.
+	if _, err := os.Stat(filepath.Dir(dir)); err == nil {
+		t.Errorf("uninstall left the empty %s it created", filepath.Dir(dir))
+	}
 }
