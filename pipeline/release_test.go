@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -11,41 +12,22 @@ import (
 	"github.com/gomsi/gomsi/internal/ghfake"
 	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/sign"
 )
 
 // TestSignVerifyPublish runs the release path as mage release does: build,
 // sign with a PFX and a local timestamp server, verify against the test
 // root, publish to a fake GitHub, and publish again without any write.
 func TestSignVerifyPublish(t *testing.T) {
-	ca, err := testpki.NewAuthority("gomsi test CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := ca.CodeSigner(testpki.RSA, "gomsi test signer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsa, err := testpki.NewTSA(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsaServer := httptest.NewServer(tsa)
-	defer tsaServer.Close()
-	dir := t.TempDir()
-	pfx, roots := filepath.Join(dir, "signer.pfx"), filepath.Join(dir, "roots.pem")
-	const password = "s3cret-pfx-password"
-	if err := id.WritePFX(pfx, password); err != nil {
-		t.Fatal(err)
-	}
-	if err := ca.WriteRootPEM(roots); err != nil {
-		t.Fatal(err)
-	}
+	signing := newSigning(t)
+	dir, pfx, password, roots := signing.dir, signing.pfx, signing.password, signing.roots
 	gh := ghfake.New(ghfake.Options{Token: "ghp_testtoken"})
 	defer gh.Close()
 	env := map[string]string{
 		"GOMSI_SIGN_PFX":          pfx,
 		"GOMSI_SIGN_PASSWORD":     password,
-		"GOMSI_TIMESTAMP_URLS":    "http://127.0.0.1:1/down," + tsaServer.URL + "/",
+		"GOMSI_TIMESTAMP_URLS":    "http://127.0.0.1:1/down," + signing.tsaURL + "/",
 		"GOMSI_VERIFY_ROOTS":      roots,
 		"GOMSI_GITHUB_API_URL":    gh.APIURL(),
 		"GOMSI_GITHUB_UPLOAD_URL": gh.UploadURL(),
@@ -114,4 +96,77 @@ func TestSignMSIsWithoutConfiguration(t *testing.T) {
 	if _, err := p.Publish(context.Background()); err == nil || !strings.Contains(err.Error(), "is not named go<version>.windows-<arch>.msi") {
 		t.Errorf("publishing a stray MSI: %v", err)
 	}
+}
+
+// signing is a throwaway PKI: a PFX signed by a test root, and a
+// timestamp server on 127.0.0.1.
+type signing struct {
+	dir, pfx, password, roots, tsaURL string
+	ca                                *testpki.Authority
+}
+
+func newSigning(t *testing.T) *signing {
+	t.Helper()
+	ca, err := testpki.NewAuthority("gomsi test CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := ca.CodeSigner(testpki.RSA, "gomsi test signer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsa, err := testpki.NewTSA(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsaServer := httptest.NewServer(tsa)
+	t.Cleanup(tsaServer.Close)
+	s := &signing{dir: t.TempDir(), password: "s3cret-pfx-password", tsaURL: tsaServer.URL, ca: ca}
+	s.pfx, s.roots = filepath.Join(s.dir, "signer.pfx"), filepath.Join(s.dir, "roots.pem")
+	if err := id.WritePFX(s.pfx, s.password); err != nil {
+		t.Fatal(err)
+	}
+	if err := ca.WriteRootPEM(s.roots); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSignBinariesLeavesFolderSourceAlone signs the executables of a
+// folder source: the package carries signed copies made under out/, and
+// the user's folder is not changed.
+func TestSignBinariesLeavesFolderSourceAlone(t *testing.T) {
+	s := newSigning(t)
+	env := map[string]string{"GOMSI_SIGN_PFX": s.pfx, "GOMSI_SIGN_PASSWORD": s.password, "GOMSI_TIMESTAMP_URLS": s.tsaURL + "/"}
+	root := msitest.SmallTree(t, "go1.26.8")
+	testtool.WindowsExe(t, filepath.Join(root, "bin", "go.exe")) // relic signs real executables only
+	before := msitest.TreeHashes(t, root)
+	b := buildMSIWith(t, root, func(p *Pipeline) {
+		p.Env = func(k string) string { return env[k] }
+		p.Config.Sign.Binaries = true
+	})
+	if after := msitest.TreeHashes(t, root); !maps.Equal(before, after) {
+		t.Errorf("signing binaries changed the source folder %s", root)
+	}
+	if !strings.HasPrefix(b.Dist.Root, filepath.Dir(b.MSI)+string(filepath.Separator)) {
+		t.Fatalf("signed a tree at %s, not a copy under %s", b.Dist.Root, filepath.Dir(b.MSI))
+	}
+	verifier := newTestPipeline(t, "")
+	verifier.Env = func(k string) string { return map[string]string{"GOMSI_VERIFY_ROOTS": s.roots}[k] }
+	roots, err := verifier.verifyRoots()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := sign.VerifyPE(filepath.Join(b.Dist.Root, "bin", "go.exe"), roots); err != nil || rep.Timestamp.IsZero() {
+		t.Errorf("go.exe in the copy: %+v, %v; want signed and timestamped", rep, err)
+	}
+	copied := msitest.TreeHashes(t, b.Dist.Root)
+	for name, h := range before {
+		if copied[name] == "" {
+			t.Errorf("the copy lacks %s", name)
+		} else if (copied[name] != h) != (name == "bin/go.exe") {
+			t.Errorf("%s: copied %s, source %s; only the executable should differ", name, copied[name], h)
+		}
+	}
+	msitest.AssertExtractsTo(t, b.MSI, b.Dist.Root) // the package carries the signed copy
 }

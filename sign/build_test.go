@@ -2,7 +2,7 @@ package sign
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -111,21 +111,10 @@ var (
 func testExe(t testing.TB, dir, name string) string {
 	t.Helper()
 	exeOnce.Do(func() {
-		src := filepath.Join(workDir, "hello")
-		if exeErr = os.MkdirAll(src, 0o755); exeErr != nil {
-			return
-		}
-		prog := "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from a signed exe\") }\n"
-		if exeErr = os.WriteFile(filepath.Join(src, "main.go"), []byte(prog), 0o644); exeErr != nil {
-			return
-		}
-		exePath = filepath.Join(src, "hello.exe")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", exePath, "main.go")
-		cmd.Dir = src
-		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=", "GO111MODULE=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			exeErr = fmt.Errorf("go build: %w: %s", err, out)
-		}
+		exeErr = errors.New("building the test program failed in an earlier test")
+		exePath = filepath.Join(workDir, "hello", "hello.exe")
+		testtool.WindowsExe(t, exePath) // stops the test on failure, leaving exeErr
+		exeErr = nil
 	})
 	if exeErr != nil {
 		t.Fatal(exeErr)

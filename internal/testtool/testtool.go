@@ -8,6 +8,7 @@ package testtool
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -96,4 +97,26 @@ func MinimalPE(machine uint16) []byte {
 	b[0x44] = byte(machine)
 	b[0x45] = byte(machine >> 8)
 	return b
+}
+
+// WindowsExe builds a tiny Windows amd64 program at path, replacing any
+// file there, with the go command (its build cache makes later builds
+// cheap): a real executable, for code that signs or runs one.
+func WindowsExe(t testing.TB, path string) {
+	t.Helper()
+	src := t.TempDir()
+	prog := "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from a signed exe\") }\n"
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path) // go build overwrites only its own output
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", path, "main.go")
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=", "GO111MODULE=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build a Windows test program: go build: %v: %s", err, out)
+	}
 }
