@@ -15,7 +15,6 @@ import (
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/installer"
-	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/sign"
 	"github.com/gomsi/gomsi/templates"
@@ -165,37 +164,30 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 		return nil, nil, err
 	}
 	for _, b := range builds {
-		sources, err := p.render(r, b, toolset.Name())
+		dir := p.sourcesDir(b)
+		b.Sources, err = p.render(r, b, toolset.Name(), dir)
 		if err != nil {
 			return nil, nil, err
 		}
-		dir := p.sourcesDir(b)
-		b.Sources = nil
-		for _, s := range sources {
-			path := filepath.Join(dir, s.Name)
-			if err := atomicfile.WriteFile(path, s.Body, 0o644); err != nil {
-				return nil, nil, fmt.Errorf("write WiX source: %w", err)
-			}
-			b.Sources = append(b.Sources, path)
-		}
-		p.logf("rendered %d WiX sources in %s for %s", len(sources), dir, toolset.Name())
+		p.logf("rendered %d WiX sources in %s for %s", len(b.Sources), dir, toolset.Name())
 	}
 	return builds, toolset, nil
 }
 
-// render renders the WiX sources of a harvested build for a toolset.
-func (p *Pipeline) render(r *templates.Renderer, b *Build, toolset string) ([]templates.Source, error) {
+// render writes the WiX sources of a harvested build for a toolset into
+// dir and returns their paths.
+func (p *Pipeline) render(r *templates.Renderer, b *Build, toolset, dir string) ([]string, error) {
 	plan, err := p.installerPlan(b, toolset)
 	if err != nil {
 		return nil, err
 	}
-	return r.Render(templates.Data{
+	return r.WriteFiles(templates.Data{
 		Product:   b.Product,
 		Tree:      b.Tree,
 		Toolset:   toolset,
 		Comments:  fmt.Sprintf("%s for windows/%s, packaged by gomsi", b.Product.GoVersion, b.Product.Arch.GOARCH),
 		Installer: plan,
-	})
+	}, dir)
 }
 
 // MSI builds every configured installer and its .sha256 file.

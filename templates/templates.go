@@ -4,6 +4,7 @@
 package templates
 
 import (
+	"bufio"
 	"bytes"
 	"embed"
 	"errors"
@@ -119,15 +120,59 @@ func (r *Renderer) Render(data Data) ([]Source, error) {
 	var out []Source
 	for _, name := range r.names {
 		var buf bytes.Buffer
-		if data.Tree != nil { // about 400 bytes a component: one allocation instead of a dozen copies
-			buf.Grow(4096 + 400*len(data.Tree.Components))
-		}
 		if err := r.set.ExecuteTemplate(&buf, name, data); err != nil {
 			return nil, fmt.Errorf("render %s: %w", name, err)
 		}
 		out = append(out, Source{Name: strings.TrimSuffix(name, ".tmpl"), Body: buf.Bytes()})
 	}
 	return out, nil
+}
+
+// WriteFiles renders every template into a file in dir, named as Render
+// names it, and returns their paths. Each is streamed to a temporary name
+// and renamed when complete. The sources of Go's 15,000 files come to 6 MB:
+// streamed, they never sit in memory, whose first touch costs more than
+// writing them. They are not fsynced: every build writes them again.
+func (r *Renderer) WriteFiles(data Data, dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	var paths []string
+	for _, name := range r.names {
+		path := filepath.Join(dir, strings.TrimSuffix(name, ".tmpl"))
+		if err := r.writeFile(data, name, path); err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+func (r *Renderer) writeFile(data Data, name, path string) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(f, 64<<10)
+	if err := r.set.ExecuteTemplate(w, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("render %s: write %s: %w", name, f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("render %s: write %s: %w", name, f.Name(), err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return nil
 }
 
 func funcs() template.FuncMap {

@@ -138,3 +138,41 @@ func TestOverride(t *testing.T) {
 		t.Errorf("syntax error: %v", err)
 	}
 }
+
+func TestWriteFiles(t *testing.T) {
+	data := testData(t, "wixl")
+	r, _ := New("wix3", "")
+	sources, err := r.Render(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "wxs")
+	paths, err := r.WriteFiles(data, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != len(sources) {
+		t.Fatalf("wrote %v, rendered %d sources", paths, len(sources))
+	}
+	for i, s := range sources {
+		got, err := os.ReadFile(paths[i])
+		if err != nil || filepath.Base(paths[i]) != s.Name || string(got) != string(s.Body) {
+			t.Errorf("%s: wrote %d bytes (%v), Render gives %s with %d", paths[i], len(got), err, s.Name, len(s.Body))
+		}
+	}
+
+	// A failing template leaves its earlier output and no partial file.
+	data.Comments = "bell\a"
+	if _, err := r.WriteFiles(data, dir); err == nil || !strings.Contains(err.Error(), "U+0007, which XML cannot carry") {
+		t.Fatalf("control character: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("partial file left: %s", e.Name())
+		}
+	}
+	if len(entries) != len(sources) {
+		t.Errorf("%d files in %s after a failed render, want the %d earlier ones", len(entries), dir, len(sources))
+	}
+}
