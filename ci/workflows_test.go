@@ -98,3 +98,24 @@ func TestMatrixCoversArches(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkflowsFetchThroughGomsi: the workflows let gomsi download Go, which
+// checks the SHA-256 the index publishes, rather than fetching the zip
+// themselves unchecked; the download cache survives between runs.
+func TestWorkflowsFetchThroughGomsi(t *testing.T) {
+	ci, _ := filepath.Glob("gomsi-*.yml")
+	for _, f := range ci {
+		body, _ := os.ReadFile(f)
+		s := string(body)
+		for _, want := range []string{"go run mage.go fetch", "uses: actions/cache@", "path: ${{ env.GOMSI_CACHE }}", "GOMSI_SOURCE: ${{ inputs.source }}"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s lacks %s", f, want)
+			}
+		}
+		for _, bad := range []string{"go.dev/dl/go", "curl ", "Invoke-WebRequest", "wget "} {
+			if strings.Contains(s, bad) {
+				t.Errorf("%s downloads Go itself (%s), unchecked: let gomsi fetch it", f, bad)
+			}
+		}
+	}
+}
