@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/gomsi/gomsi/internal/fakedl"
 )
 
@@ -145,6 +148,21 @@ func TestFetchConcurrentSameFile(t *testing.T) {
 		t.Error("concurrent fetches corrupted the cached file")
 	}
 	assertNoTemp(t, cache)
+	// One downloaded it; the others waited for its lock and used its file.
+	downloads, cached := 0, 0
+	for _, req := range srv.Requests() {
+		if req.Host == "mirror" && strings.HasSuffix(req.Path, "go1.26.8.windows-amd64.zip") {
+			downloads++
+		}
+	}
+	for _, r := range results {
+		if r.Cached {
+			cached++
+		}
+	}
+	if downloads != 1 || cached != len(results)-1 {
+		t.Errorf("%d downloads and %d cache hits for %d concurrent fetches, want 1 and %d", downloads, cached, len(results), len(results)-1)
+	}
 }
 
 func TestFetchIndexFallsBackToCachedCopy(t *testing.T) {
@@ -192,5 +210,31 @@ func TestFetchPinnedSHA256(t *testing.T) {
 	mustContain(t, "error", err.Error(), "the pinned one is "+strings.Repeat("0", 64))
 	if _, err := NewFetcher(FetchOptions{Source: indexSource(srv), CacheDir: t.TempDir(), Pins: map[string]string{"go1.26.8.windows-386": "abc"}}); err == nil || !strings.Contains(err.Error(), `"abc" is neither 64 lowercase hex digits`) {
 		t.Errorf("bad pin: error = %v", err)
+	}
+}
+
+func TestFetchWaitsForAnotherProcess(t *testing.T) {
+	// Another process holds the download lock: Fetch says so and waits,
+	// and gives up when its context ends (Ctrl-C), downloading nothing.
+	srv, zips := newDL(t)
+	r := newRig(t, indexSource(srv))
+	final := dlPath(r.cache, File{SHA256: fmt.Sprintf("%x", sha256.Sum256(zips["amd64"])), Filename: "go1.26.8.windows-amd64.zip"})
+	os.MkdirAll(filepath.Dir(final), 0o755)
+	other := flock.New(filepath.Join(filepath.Dir(final), ".go1.26.8.windows-amd64.zip.lock"))
+	if err := other.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	defer other.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	_, err := r.Fetch(ctx, "1.26.8", "amd64")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Fetch while another process downloads = %v, want it to wait until its context ends", err)
+	}
+	mustContain(t, "log", r.log.String(), "waiting for another gomsi process that is downloading go1.26.8.windows-amd64.zip")
+	for _, req := range srv.Requests() {
+		if req.Host == "mirror" {
+			t.Errorf("downloaded %s while another process held the lock", req.Path)
+		}
 	}
 }

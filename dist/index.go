@@ -147,6 +147,15 @@ func (f *Fetcher) fetchIndexed(ctx context.Context, version string, file File) (
 		fetched.Cached = true
 		return fetched, nil
 	}
+	unlock, err := f.lockDownload(ctx, final)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", file.Filename, err)
+	}
+	defer unlock()
+	if f.reuse(final, want) { // another process downloaded it while this one waited
+		fetched.Cached = true
+		return fetched, nil
+	}
 	cleanStale(filepath.Dir(final), f.opts.Now())
 	url := f.opts.Source.URL + file.Filename
 	f.logf("downloading %s from %s", file.Filename, redactURL(url))

@@ -104,6 +104,15 @@ func (f *Fetcher) fetchModule(ctx context.Context, version, arch string) (*Fetch
 		fetched.SHA256, fetched.Cached = sum, true
 		return fetched, nil
 	}
+	unlock, err := f.lockDownload(ctx, final)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", what, err)
+	}
+	defer unlock()
+	if sum, ok := f.reuseModule(final, wantH1, wantSHA); ok { // another process downloaded it while this one waited
+		fetched.SHA256, fetched.Cached = sum, true
+		return fetched, nil
+	}
 	cleanStale(filepath.Dir(final), f.opts.Now())
 	escVersion, err := module.EscapeVersion(mv.Version)
 	if err != nil {

@@ -1,0 +1,41 @@
+package dist
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// lockPoll is how often a waiting process tries the lock again.
+const lockPoll = 250 * time.Millisecond
+
+// lockDownload takes the lock that one process holds while it downloads
+// final, so that others wait and then find the file in the cache instead of
+// downloading it too. The lock file stays (removing it would race with a
+// process about to lock it). Where the file system has no locks, a warning
+// is logged and the download goes ahead unlocked: the atomic rename keeps
+// the cache correct either way, at the cost of a second download.
+func (f *Fetcher) lockDownload(ctx context.Context, final string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return nil, &localError{err}
+	}
+	l := flock.New(filepath.Join(filepath.Dir(final), "."+filepath.Base(final)+".lock"))
+	ok, err := l.TryLock()
+	if err == nil && !ok {
+		f.logf("waiting for another gomsi process that is downloading %s (lock %s)", filepath.Base(final), l.Path())
+		ok, err = l.TryLockContext(ctx, lockPoll)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil:
+		f.logf("warning: cannot lock %s (%v); downloading without the lock", l.Path(), err)
+		return func() {}, nil
+	case !ok:
+		return nil, ctx.Err()
+	}
+	return func() { l.Unlock() }, nil
+}
