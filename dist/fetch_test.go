@@ -163,6 +163,11 @@ func TestFetchConcurrentSameFile(t *testing.T) {
 	if downloads != 1 || cached != len(results)-1 {
 		t.Errorf("%d downloads and %d cache hits for %d concurrent fetches, want 1 and %d", downloads, cached, len(results), len(results)-1)
 	}
+	for _, f := range cacheFiles(t, cache) {
+		if strings.HasSuffix(f, ".lock") {
+			t.Errorf("lock file left in the cache: %s", f)
+		}
+	}
 }
 
 func TestFetchIndexFallsBackToCachedCopy(t *testing.T) {

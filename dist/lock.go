@@ -14,10 +14,15 @@ const lockPoll = 250 * time.Millisecond
 
 // lockDownload takes the lock that one process holds while it downloads
 // final, so that others wait and then find the file in the cache instead of
-// downloading it too. The lock file stays (removing it would race with a
-// process about to lock it). Where the file system has no locks, a warning
-// is logged and the download goes ahead unlocked: the atomic rename keeps
-// the cache correct either way, at the cost of a second download.
+// downloading it too. Where the file system has no locks, a warning is
+// logged and the download goes ahead unlocked: the atomic rename keeps the
+// cache correct either way, at the cost of a second download.
+//
+// unlock removes the lock file before releasing it, so that nothing is left
+// in the cache. A process still waiting on the removed file then gets the
+// lock and checks the cache again (finding the file, unless the download
+// failed), while a newcomer may lock a new file: at worst, after a failure,
+// two downloads, each renamed atomically.
 func (f *Fetcher) lockDownload(ctx context.Context, final string) (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return nil, &localError{err}
@@ -37,5 +42,8 @@ func (f *Fetcher) lockDownload(ctx context.Context, final string) (unlock func()
 	case !ok:
 		return nil, ctx.Err()
 	}
-	return func() { l.Unlock() }, nil
+	return func() {
+		os.Remove(l.Path()) // best effort: Windows cannot remove an open file
+		l.Unlock()
+	}, nil
 }
