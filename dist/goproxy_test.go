@@ -190,3 +190,23 @@ func TestSumDBThroughSecondProxy(t *testing.T) {
 		t.Errorf("the second proxy was not asked for the database: %q", srv.Requests())
 	}
 }
+
+func TestProxyListHidesCredentials(t *testing.T) {
+	// Corporate proxies often carry a token in GOPROXY's URL; neither the
+	// log of a fall-through nor the final error may show it.
+	const secret = "s3cr3t-t0ken"
+	a, b := newStatusProxy(t, http.StatusNotFound), newStatusProxy(t, http.StatusForbidden)
+	withCreds := func(u string) string { return strings.Replace(u, "http://", "http://ci:"+secret+"@", 1) }
+	r := newRig(t, goproxySource(t, withCreds(a.URL)+","+withCreds(b.URL)), func(o *FetchOptions) { o.SumDB = "off" })
+	_, err := r.Fetch(context.Background(), "1.26.8", "amd64")
+	if err == nil {
+		t.Fatal("no proxy has the toolchain, yet Fetch succeeded")
+	}
+	mustContain(t, "error", err.Error(), "404 Not Found", "; then GET http://xxxxx@127.0.0.1:", "403 Forbidden")
+	mustContain(t, "log", r.log.String(), "trying the next proxy in GOPROXY, http://xxxxx@127.0.0.1:")
+	for what, s := range map[string]string{"error": err.Error(), "log": r.log.String()} {
+		if strings.Contains(s, secret) {
+			t.Errorf("the %s shows the proxy's password:\n%s", what, s)
+		}
+	}
+}
