@@ -1,6 +1,7 @@
 package wix
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -70,4 +71,26 @@ func (w *Wixl) Supports(arch product.Arch, features []Feature) error {
 		return fmt.Errorf("wixl: %w: wixl cannot compile %s: use GOMSI_TOOLSET=wix4 or wix3, or turn the feature off", ErrUnsupported, strings.Join(lacks, ", "))
 	}
 	return nil
+}
+
+// readyToBuild makes the checks WiX v3 and v4+ need before running
+// anything: sources to compile, the toolset detected (detected says it was
+// already), the arch supported and the compression level valid, which it
+// returns.
+func readyToBuild(ctx context.Context, t interface {
+	Toolset
+	Capable
+}, detected bool, job Job, dcl string) (string, error) {
+	if len(job.Sources) == 0 {
+		return "", fmt.Errorf("%s: no sources to compile", t.Name())
+	}
+	if !detected {
+		if _, err := t.Detect(ctx); err != nil {
+			return "", err
+		}
+	}
+	if err := t.Supports(job.Arch, nil); err != nil {
+		return "", err
+	}
+	return checkDCL(t.Name(), dcl)
 }

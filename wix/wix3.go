@@ -172,18 +172,7 @@ func checkDCL(tool, dcl string) (string, error) {
 // Build implements Toolset: candle, then light writing a temporary .msi
 // beside job.Out that is renamed into place when light succeeds.
 func (w *Wix3) Build(ctx context.Context, job Job) error {
-	if len(job.Sources) == 0 {
-		return errors.New("wix3: no sources to compile")
-	}
-	if w.found == nil {
-		if _, err := w.Detect(ctx); err != nil {
-			return err
-		}
-	}
-	if err := w.Supports(job.Arch, nil); err != nil {
-		return err
-	}
-	dcl, err := checkDCL("wix3", w.DCL)
+	dcl, err := readyToBuild(ctx, w, w.found != nil, job, w.DCL)
 	if err != nil {
 		return err
 	}

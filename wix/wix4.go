@@ -114,18 +114,7 @@ const eulaFrom = 7
 // in the global cache, then wix build to a temporary .msi beside job.Out,
 // renamed into place when it succeeds.
 func (w *Wix4) Build(ctx context.Context, job Job) error {
-	if len(job.Sources) == 0 {
-		return errors.New("wix4: no sources to compile")
-	}
-	if w.found == nil {
-		if _, err := w.Detect(ctx); err != nil {
-			return err
-		}
-	}
-	if err := w.Supports(job.Arch, nil); err != nil {
-		return err
-	}
-	dcl, err := checkDCL("wix4", w.DCL)
+	dcl, err := readyToBuild(ctx, w, w.found != nil, job, w.DCL)
 	if err != nil {
 		return err
 	}
