@@ -113,30 +113,7 @@ func TestInstallAndUninstallUnderWine(t *testing.T) {
 	root := msitest.SmallTree(t, "go1.26.8")
 	b := buildMSI(t, root)
 	wine := windowsPrefix(t, "win10") // a new prefix says Windows 7, which Go 1.21+ refuses
-	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
-		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
-	}
-	installDir := wine.Path(`C:\Program Files\Go`)
-	want := msitest.TreeHashes(t, root)
-	got := msitest.TreeHashes(t, installDir)
-	if len(got) != len(want) {
-		t.Errorf("installed %d files, want %d", len(got), len(want))
-	}
-	for name, h := range want {
-		if got[name] != h {
-			t.Errorf("installed %s: %q, want %q", name, got[name], h)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(installDir, "pkg", "empty")); err != nil {
-		t.Errorf("empty folder not installed: %v", err)
-	}
-	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
-	}
-	if _, err := os.Stat(installDir); err == nil {
-		left := msitest.TreeHashes(t, installDir)
-		t.Errorf("uninstall left %s with %d files", installDir, len(left))
-	}
+	wine.AssertRoundTrip(t, b.MSI, root, `C:\Program Files\Go`)
 }
 
 func TestFetchErrors(t *testing.T) {
