@@ -2,6 +2,7 @@ package dist
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -34,16 +35,16 @@ func (f *Fetcher) lockDownload(ctx context.Context, final string) (unlock func()
 		ok, err = l.TryLockContext(ctx, lockPoll)
 	}
 	switch {
+	case ok: // even if the context ended meanwhile: the caller must release it
+		return func() {
+			os.Remove(l.Path()) // best effort: Windows cannot remove an open file
+			l.Unlock()
+		}, nil
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case err != nil:
 		f.logf("warning: cannot lock %s (%v); downloading without the lock", l.Path(), err)
 		return func() {}, nil
-	case !ok:
-		return nil, ctx.Err()
 	}
-	return func() {
-		os.Remove(l.Path()) // best effort: Windows cannot remove an open file
-		l.Unlock()
-	}, nil
+	return nil, fmt.Errorf("lock %s: not acquired", l.Path())
 }
