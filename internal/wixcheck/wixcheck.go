@@ -195,13 +195,7 @@ func (c *checker) file(name string, body []byte) error {
 				cur, dir = stack[len(stack)-1], dirs[len(dirs)-1]
 			}
 			dir = c.folder(t, dir, cur)
-			cur = c.element(t, at, cur)
-			if cur != nil && cur.dir == "" {
-				cur.dir = dir
-				if d, ok := attr(t, "Directory"); ok && t.Name.Local == "Component" {
-					cur.dir = d
-				}
-			}
+			cur = c.element(t, at, cur, dir)
 			stack, dirs = append(stack, cur), append(dirs, dir)
 		case xml.EndElement:
 			top := stack[len(stack)-1]
@@ -248,8 +242,8 @@ func attr(e xml.StartElement, name string) (string, bool) {
 }
 
 // element records what one element defines and uses, and returns the
-// component its children belong to.
-func (c *checker) element(e xml.StartElement, at site, cur *component) *component {
+// component its children belong to; dir is the Directory it is in.
+func (c *checker) element(e xml.StartElement, at site, cur *component, dir string) *component {
 	el := e.Name.Local
 	if table, ok := definers[el]; ok {
 		id, has := attr(e, "Id")
@@ -281,7 +275,10 @@ func (c *checker) element(e xml.StartElement, at site, cur *component) *componen
 	}
 	if el == "Component" {
 		id, _ := attr(e, "Id")
-		comp := &component{id: id, at: at}
+		comp := &component{id: id, at: at, dir: dir}
+		if d, ok := attr(e, "Directory"); ok {
+			comp.dir = d
+		}
 		comp.guid, _ = attr(e, "Guid")
 		if kp, _ := attr(e, "KeyPath"); kp == "yes" {
 			comp.keyPaths++
