@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/internal/fakedl"
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/rhysd/actionlint"
 )
@@ -73,7 +74,7 @@ func TestLinuxWorkflowRunsHere(t *testing.T) {
 			cmd.Dir, cmd.Env = dir, env
 			out, err := cmd.CombinedOutput()
 			if err != nil {
-				t.Fatalf("step %q failed: %v\n%s", name(step), err, tail(out))
+				t.Fatalf("step %q failed: %v\n%s", name(step), err, msitest.Tail(string(out)))
 			}
 			ran++
 		}
@@ -150,12 +151,4 @@ func name(s *actionlint.Step) string {
 		return s.Name.Value
 	}
 	return fmt.Sprintf("step at line %d", s.Pos.Line)
-}
-
-func tail(out []byte) string {
-	const n = 4000
-	if len(out) > n {
-		return "..." + string(out[len(out)-n:])
-	}
-	return string(out)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/installer"
+	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
 	"github.com/gomsi/gomsi/internal/wixcheck"
 	"github.com/gomsi/gomsi/product"
@@ -123,7 +124,7 @@ func validate(t testing.TB, script string, c combination, files map[string][]byt
 	}
 	out, err := exec.Command("sh", append([]string{script, c.schema, "--strict"}, paths...)...).CombinedOutput()
 	if err != nil {
-		t.Errorf("%s: the sources do not validate against the WiX %s schema: %v\n%s", c, c.schema, err, tail(string(out)))
+		t.Errorf("%s: the sources do not validate against the WiX %s schema: %v\n%s", c, c.schema, err, msitest.Tail(string(out)))
 	}
 	if err := wixcheck.Check(files); err != nil {
 		t.Errorf("%s: %v", c, err)
@@ -217,11 +218,4 @@ func TestFixtureSourcesValidate(t *testing.T) {
 	for _, c := range []combination{{"wix3", "wix3", "v3", "amd64", config.PerMachine}, {"wix4", "wix4", "v4", "amd64", config.PerMachine}} {
 		t.Run(c.String(), func(t *testing.T) { validate(t, script, c, render(t, c, tree)) })
 	}
-}
-
-func tail(s string) string {
-	if len(s) > 4000 {
-		return "..." + s[len(s)-4000:]
-	}
-	return s
 }

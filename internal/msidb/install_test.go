@@ -150,7 +150,7 @@ func TestWineInstallUninstall(t *testing.T) {
 	})
 	if out, err := wineRun("msiexec", "/i", filepath.Base(path), "/qn", "/l*v", "install.log"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "install.log"))
-		t.Fatalf("msiexec /i: %v: %s\n%s", err, out, tail(string(log), 3000))
+		t.Fatalf("msiexec /i: %v: %s\n%s", err, out, msitest.Tail(string(log)))
 	}
 	root := filepath.Join(prefix, "drive_c", "Program Files", "GomsiTest")
 	for _, f := range installFiles {
@@ -169,7 +169,7 @@ func TestWineInstallUninstall(t *testing.T) {
 	}
 	if out, err := wineRun("msiexec", "/x", filepath.Base(path), "/qn", "/l*v", "uninstall.log"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "uninstall.log"))
-		t.Fatalf("msiexec /x: %v: %s\n%s", err, out, tail(string(log), 3000))
+		t.Fatalf("msiexec /x: %v: %s\n%s", err, out, msitest.Tail(string(log)))
 	}
 	if _, err := os.Stat(root); !os.IsNotExist(err) {
 		t.Errorf("%s still exists after uninstall (%v)", root, err)
@@ -177,11 +177,4 @@ func TestWineInstallUninstall(t *testing.T) {
 	if out, err := wineRun("reg", "query", `HKLM\Software\GomsiTest`, "/v", "Version"); err == nil && strings.Contains(out, "1.2.3") {
 		t.Errorf("registry value survives uninstall: %s", out)
 	}
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
 }
