@@ -92,23 +92,6 @@ func syncDir(dir string) {
 	}
 }
 
-// writeFileAtomic replaces path with data, never leaving a partial file.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := createTemp(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		discard(f)
-		return fmt.Errorf("write %s: %w", f.Name(), err)
-	}
-	if err := commit(f, path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
-}
-
 // fileSHA256 hashes a file.
 func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)

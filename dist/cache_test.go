@@ -8,13 +8,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gomsi/gomsi/internal/atomicfile"
 )
 
+// TestWriteFileAtomic: the cache's small files are written with atomicfile,
+// whose temporary names are the ones cleanStale knows.
 func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "sub", "latest")
 	for _, content := range []string{"first", "second, longer"} {
-		if err := writeFileAtomic(p, []byte(content)); err != nil {
+		if err := atomicfile.WriteFile(p, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if got := string(readFile(t, p)); got != content {
@@ -28,7 +32,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "busy", "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "busy"), []byte("data")); err == nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "busy"), []byte("data"), 0o644); err == nil {
 		t.Error("replacing a folder succeeded")
 	}
 	assertNoTemp(t, dir)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/gomsi/gomsi/internal/atomicfile"
 )
 
 // A Release is one Go release as a source lists it.
@@ -78,7 +80,7 @@ func (f *Fetcher) loadIndex(ctx context.Context) ([]Release, error) {
 		return nil, fmt.Errorf("read release index %s: %w", redactURL(u), err)
 	}
 	if fresh {
-		if err := writeFileAtomic(cached, data); err != nil {
+		if err := atomicfile.WriteFile(cached, data, 0o644); err != nil {
 			f.logf("warning: cache the release index: %v", err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gomsi/gomsi/internal/atomicfile"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/note"
@@ -181,7 +182,7 @@ func (o *sumOps) WriteConfig(file string, old, new []byte) error {
 	if len(cur) > 0 && !bytes.Equal(cur, old) {
 		return sumdb.ErrWriteConflict
 	}
-	return writeFileAtomic(p, new)
+	return atomicfile.WriteFile(p, new, 0o644)
 }
 
 func (o *sumOps) ReadCache(file string) ([]byte, error) {
@@ -194,7 +195,7 @@ func (o *sumOps) ReadCache(file string) ([]byte, error) {
 
 func (o *sumOps) WriteCache(file string, data []byte) {
 	if p, err := o.cachePath(file); err == nil {
-		writeFileAtomic(p, data) // a cache: failing to save only costs a download
+		atomicfile.WriteFile(p, data, 0o644) // a cache: failing to save only costs a download
 	}
 }
 
