@@ -1,15 +1,12 @@
 package dist
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -96,42 +93,21 @@ func BenchmarkFetchVsCurl(b *testing.B) {
 
 // peakGrowth runs f and returns how far the process's peak resident set
 // rose above its size before f, or -1 where Linux's /proc is missing.
-// Writing 5 to clear_refs resets the peak (VmHWM) to the current size.
 func peakGrowth(f func()) int64 {
 	if runtime.GOOS != "linux" {
 		f()
 		return -1
 	}
 	debug.FreeOSMemory() // so that memory reused from earlier runs counts too
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+	if !testtool.ResetPeakRSS() {
 		f()
 		return -1
 	}
-	before := procStatus("VmRSS")
+	before := testtool.ProcStatus("VmRSS")
 	f()
-	peak := procStatus("VmHWM")
+	peak := testtool.ProcStatus("VmHWM")
 	if before < 0 || peak < 0 {
 		return -1
 	}
 	return peak - before
-}
-
-// procStatus reads a kB field of /proc/self/status, in bytes.
-func procStatus(field string) int64 {
-	fh, err := os.Open("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				return -1
-			}
-			return n << 10
-		}
-	}
-	return -1
 }

@@ -2,14 +2,12 @@ package cab
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -91,19 +89,9 @@ func extract(zipPath, dir string) error {
 // peakRSS resets the kernel's high-water mark of this process (Linux) so
 // that each measurement covers one run, and returns a reader for it in MB.
 func peakRSS() func() float64 {
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	testtool.ResetPeakRSS()
 	return func() float64 {
-		status, err := os.ReadFile("/proc/self/status")
-		if err != nil {
-			return 0
-		}
-		for _, line := range bytes.Split(status, []byte("\n")) {
-			if v, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
-				kb, _ := strconv.ParseFloat(string(bytes.Fields(v)[0]), 64)
-				return kb / 1024
-			}
-		}
-		return 0
+		return max(0, float64(testtool.ProcStatus("VmHWM"))/(1<<20))
 	}
 }
 

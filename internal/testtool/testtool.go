@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -119,4 +121,31 @@ func WindowsExe(t testing.TB, path string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build a Windows test program: go build: %v: %s", err, out)
 	}
+}
+
+// ResetPeakRSS makes the kernel's high-water mark of this process's memory
+// (VmHWM) start again from its current size, so that a benchmark can
+// measure the peak of one run. It reports false where Linux's /proc is
+// missing.
+func ResetPeakRSS() bool {
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
+// ProcStatus reads a kB field of /proc/self/status (VmRSS, VmHWM, ...) in
+// bytes, or -1 where there is none.
+func ProcStatus(field string) int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for line := range strings.Lines(string(status)) {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n << 10
+		}
+	}
+	return -1
 }
