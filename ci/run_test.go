@@ -17,7 +17,7 @@ import (
 
 // TestLinuxWorkflowRunsHere runs the build job of gomsi-linux.yml on this
 // machine as a runner would, for go1.26.8 amd64: every run: step in order
-// with bash -eo pipefail, in its working directory, with the job's
+// with the shell GitHub would use, in its working directory, with the job's
 // environment. GitHub's actions are stood in for: checkout is this
 // repository, setup-go and cache do nothing (Go is here, the cache starts
 // empty), upload-artifact checks that its paths match files. The package
@@ -48,7 +48,7 @@ func TestLinuxWorkflowRunsHere(t *testing.T) {
 		"github.workspace": workspace,
 		"inputs.source":    srv.URL,
 	}
-	job := parseJob(t, "gomsi-linux.yml", "build")
+	workflow, job := parseJob(t, "gomsi-linux.yml", "build")
 	env := os.Environ()
 	for _, v := range job.Env.Vars {
 		value := expand(t, v.Value.Value, values)
@@ -70,7 +70,8 @@ func TestLinuxWorkflowRunsHere(t *testing.T) {
 			if e.WorkingDirectory != nil {
 				dir = filepath.Join(workspace, expand(t, e.WorkingDirectory.Value, values))
 			}
-			cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
+			args := shellArgs(t, step, job, workflow)
+			cmd := exec.Command(args[0], append(args[1:], script)...)
 			cmd.Dir, cmd.Env = dir, env
 			out, err := cmd.CombinedOutput()
 			if err != nil {
@@ -85,7 +86,7 @@ func TestLinuxWorkflowRunsHere(t *testing.T) {
 }
 
 // parseJob reads one job of a workflow.
-func parseJob(t *testing.T, file, id string) *actionlint.Job {
+func parseJob(t *testing.T, file, id string) (*actionlint.Workflow, *actionlint.Job) {
 	t.Helper()
 	body, err := os.ReadFile(file)
 	if err != nil {
@@ -99,7 +100,32 @@ func parseJob(t *testing.T, file, id string) *actionlint.Job {
 	if job == nil {
 		t.Fatalf("%s has no job %q", file, id)
 	}
-	return job
+	return w, job
+}
+
+// shellArgs is how a Linux runner starts a run: script: with the shell the
+// step, else its job's defaults, else the workflow's defaults name. Without
+// one GitHub uses bash -e, without pipefail; shell: bash adds pipefail.
+func shellArgs(t *testing.T, step *actionlint.Step, job *actionlint.Job, workflow *actionlint.Workflow) []string {
+	t.Helper()
+	shell := ""
+	if run, ok := step.Exec.(*actionlint.ExecRun); ok && run.Shell != nil {
+		shell = run.Shell.Value
+	} else if job.Defaults != nil && job.Defaults.Run != nil && job.Defaults.Run.Shell != nil {
+		shell = job.Defaults.Run.Shell.Value
+	} else if workflow.Defaults != nil && workflow.Defaults.Run != nil && workflow.Defaults.Run.Shell != nil {
+		shell = workflow.Defaults.Run.Shell.Value
+	}
+	switch shell {
+	case "":
+		return []string{"bash", "-e", "-c"}
+	case "bash":
+		return []string{"bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"}
+	case "sh":
+		return []string{"sh", "-e", "-c"}
+	}
+	t.Fatalf("step %q: the local run does not know shell %q", name(step), shell)
+	return nil
 }
 
 var exprRE = regexp.MustCompile(`\$\{\{\s*([^}]*?)\s*\}\}`)

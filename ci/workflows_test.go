@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -115,6 +116,32 @@ func TestWorkflowsFetchThroughGomsi(t *testing.T) {
 		for _, bad := range []string{"go.dev/dl/go", "curl ", "Invoke-WebRequest", "wget "} {
 			if strings.Contains(s, bad) {
 				t.Errorf("%s downloads Go itself (%s), unchecked: let gomsi fetch it", f, bad)
+			}
+		}
+	}
+}
+
+// earlyQuit matches a pipe into a reader that may stop reading before the
+// writer is done: the writer then dies of SIGPIPE (exit 141), which pipefail
+// turns into a failed step, depending on timing.
+var earlyQuit = regexp.MustCompile(`\|\s*(grep\s+(-\w*[qm]|--quiet|--silent|--max-count)|head\b|sed\s+(-n\s+)?'?\d*q)`)
+
+// TestNoPipeIntoEarlyQuit: a check such as `msiinfo export ... | grep -q X`
+// failed CI once in a few runs with exit status 141.
+func TestNoPipeIntoEarlyQuit(t *testing.T) {
+	for _, bad := range []string{`msiinfo export "$msi" Property | grep -q '^ProductVersion'`, "find . | head -1", "ls | grep -m1 x"} {
+		if !earlyQuit.MatchString(bad) {
+			t.Errorf("the check misses %q", bad)
+		}
+	}
+	for _, f := range workflows(t) {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(body), "\n") {
+			if earlyQuit.MatchString(line) {
+				t.Errorf("%s:%d: %s\n\tthe reader may quit first and kill the writer with SIGPIPE: write the output to a file or a variable, then search it", f, i+1, strings.TrimSpace(line))
 			}
 		}
 	}
