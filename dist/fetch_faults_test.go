@@ -219,10 +219,10 @@ func TestFetchIdleTimeoutThenResume(t *testing.T) {
 
 func TestFetchSlowButMovingIsNotKilled(t *testing.T) {
 	srv, zips := newDL(t)
-	// About 23 pieces 50ms apart: over a second in all, far beyond the
-	// 300ms idle timeout, but never idle that long.
-	srv.Fail("go1.26.8.windows-amd64.zip", fakedl.Fault{Trickle: 50e6})
-	r := newRig(t, indexSource(srv), func(o *FetchOptions) { o.IdleTimeout = 300e6; o.Attempts = 1 })
+	// About 23 pieces 100ms apart: over 2 seconds in all, twice the 1s idle
+	// timeout, but never idle for long (a tenth of it, margin for a busy CI).
+	srv.Fail("go1.26.8.windows-amd64.zip", fakedl.Fault{Trickle: 100e6})
+	r := newRig(t, indexSource(srv), func(o *FetchOptions) { o.IdleTimeout = 1e9; o.Attempts = 1 })
 	got, err := r.Fetch(context.Background(), "1.26.8", "amd64")
 	if err != nil {
 		t.Fatal(err)
