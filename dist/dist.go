@@ -37,6 +37,10 @@ type Options struct {
 	// files are stored as _go.mod (a module zip cannot hold nested modules);
 	// they get their names back, as the go command does.
 	ModuleZip bool
+	// Version, when set, is GOMSI_GO_VERSION: the distribution must be the
+	// release it names (latest accepts any), so that a local zip of another
+	// release is not packaged unnoticed.
+	Version string
 }
 
 // Open opens a distribution from a .zip file or a directory: the Go root
@@ -59,7 +63,14 @@ func Open(src string, opts Options) (*Dist, error) {
 	if err := checkTree(root); err != nil {
 		return nil, fmt.Errorf("open Go distribution %s: %w", root, err)
 	}
-	return describe(root, opts.Arch)
+	d, err := describe(root, opts.Arch)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion(opts.Version, d.Version); err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", src, err)
+	}
+	return d, nil
 }
 
 // findRoot accepts the Go root or a folder whose only child is go/.

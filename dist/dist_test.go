@@ -195,3 +195,78 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Errorf("%s holds %v, want %v", dir, got, names)
 	}
 }
+
+// TestOpenZipWrongArch: the arch is read from the zip's go.exe before any
+// file is extracted, and the error names the zip the user gave, not a
+// temporary folder.
+func TestOpenZipWrongArch(t *testing.T) {
+	for _, tc := range []struct {
+		exe  []byte
+		want string
+	}{
+		{testtool.MinimalPE(0x8664), "its go.exe is for windows/amd64 but arch arm64 was asked for: set GOMSI_ARCH=amd64 or use the windows-arm64 distribution"},
+		{testtool.MinimalPE(0x14c), "its go.exe is for windows/386 but arch arm64 was asked for"},
+		{[]byte("#!/bin/sh\necho not windows\n"), "read go/bin/go.exe: not a Windows executable (no PE header)"},
+		{testtool.MinimalPE(0x1c0), "read go/bin/go.exe: unsupported machine type 0x1c0"},
+	} {
+		work := t.TempDir()
+		zipPath := writeZip(t, append(goodFiles(), zipFile{name: "go/bin/go.exe", body: string(tc.exe)}))
+		_, err := Open(zipPath, Options{WorkDir: work, Arch: "arm64"})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "open Go distribution "+zipPath+": ") {
+			t.Errorf("Open = %v\nwant %q, naming %s", err, tc.want, zipPath)
+		}
+		assertOnly(t, work) // refused before extraction: not even a temporary folder was made
+	}
+	d, err := Open(writeZip(t, append(goodFiles(), zipFile{name: "go/bin/go.exe", body: string(testtool.MinimalPE(0xaa64))})), Options{WorkDir: t.TempDir(), Arch: "arm64"})
+	if err != nil || d.Arch != "arm64" {
+		t.Errorf("arm64 zip for arm64: %+v, %v", d, err)
+	}
+}
+
+func TestZipArchOfTheFixture(t *testing.T) {
+	zr, err := zip.OpenReader(testtool.Fixture(t, "go1.26.8.windows-amd64.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	if arch, err := zipArch(&zr.Reader, "go/"); err != nil || arch != "amd64" {
+		t.Errorf("zipArch(fixture) = %q, %v; want amd64", arch, err)
+	}
+}
+
+// TestOpenChecksVersion: a local source must be the release GOMSI_GO_VERSION
+// names; the default (latest) accepts any.
+func TestOpenChecksVersion(t *testing.T) {
+	parent := t.TempDir()
+	root := filepath.Join(parent, "go")
+	os.MkdirAll(root, 0o755)
+	os.WriteFile(filepath.Join(root, "VERSION"), []byte("go1.26.8\n"), 0o644)
+	zipPath := writeZip(t, goodFiles())
+	for _, tc := range []struct{ version, want string }{
+		{"", ""},
+		{"latest", ""},
+		{"1.26.8", ""},
+		{"go1.26.8", ""},
+		{"1.26", ""},
+		{"1.25.1", "it holds go1.26.8, but GOMSI_GO_VERSION (go_version) is 1.25.1: set GOMSI_GO_VERSION=1.26.8 (or latest), or point GOMSI_SOURCE at a 1.25.1 distribution"},
+		{"1.25", "it holds go1.26.8, but GOMSI_GO_VERSION (go_version) is 1.25:"},
+		{"1.26.7", "is 1.26.7"},
+		{"1.27rc1", "is 1.27rc1"},
+		{"1.26.8,1.25.5", "it is one release (go1.26.8) but GOMSI_GO_VERSION lists 2 (1.26.8,1.25.5): build one version per local source"},
+		{"1.x", `parse Go version "1.x"`},
+	} {
+		for _, src := range []string{root, zipPath} {
+			work := t.TempDir()
+			_, err := Open(src, Options{WorkDir: work, Arch: "amd64", Version: tc.version})
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("Open(%s, version %q): %v", src, tc.version, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), src)):
+				t.Errorf("Open(%s, version %q) = %v\nwant %q, naming the source", src, tc.version, err, tc.want)
+			}
+			if tc.want != "" {
+				assertOnly(t, work)
+			}
+		}
+	}
+}

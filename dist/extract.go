@@ -3,6 +3,7 @@ package dist
 import (
 	"archive/zip"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -37,6 +38,15 @@ func openZip(zipPath string, opts Options) (*Dist, error) {
 	version, err := zipVersion(&zr.Reader, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	}
+	if err := checkVersion(opts.Version, version); err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	}
+	// The arch is checked before 15,000 files are extracted, not after.
+	if arch, err := zipArch(&zr.Reader, prefix); err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	} else if opts.Arch != "" && arch != "" && arch != opts.Arch {
+		return nil, fmt.Errorf("open Go distribution %s: its go.exe is for windows/%s but arch %s was asked for: set GOMSI_ARCH=%s or use the windows-%s distribution", zipPath, arch, opts.Arch, arch, opts.Arch)
 	}
 	name := version.String() + ".windows-" + orUnknown(opts.Arch)
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
@@ -134,6 +144,47 @@ func zipVersion(zr *zip.Reader, prefix string) (v0 product.GoVersion, err error)
 	}
 	defer f.Close()
 	return parseVersionFile(f, prefix+"VERSION")
+}
+
+// zipArch returns the GOARCH of the zip's bin/go.exe, or "" if it has none,
+// from the machine field of its PE header: the first few kB of the file.
+func zipArch(zr *zip.Reader, prefix string) (string, error) {
+	name := prefix + "bin/go.exe"
+	f, err := zr.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	machine, ok := peMachine(head[:n])
+	if !ok {
+		return "", fmt.Errorf("read %s: not a Windows executable (no PE header): a Windows distribution's bin/go.exe must be one", name)
+	}
+	arch, ok := product.ArchForMachine(machine)
+	if !ok {
+		return "", fmt.Errorf("read %s: unsupported machine type %#x", name, machine)
+	}
+	return arch, nil
+}
+
+// peMachine reads the COFF machine field: the DOS header's e_lfanew (at
+// 0x3c) points at "PE\0\0", which the 2-byte machine type follows.
+func peMachine(b []byte) (uint16, bool) {
+	if len(b) < 0x40 || b[0] != 'M' || b[1] != 'Z' {
+		return 0, false
+	}
+	off := int(binary.LittleEndian.Uint32(b[0x3c:]))
+	if off < 0x40 || off+6 > len(b) || string(b[off:off+4]) != "PE\x00\x00" {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint16(b[off+4:]), true
 }
 
 // extract writes the entries below dir, folders first, then files on all cores.

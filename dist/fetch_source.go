@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 )
 
@@ -105,8 +106,14 @@ func parseSource(s, goproxy string) (Source, error) {
 		}
 		return Source{Kind: SourceIndex, URL: u}, nil
 	}
+	if scheme, _, ok := strings.Cut(s, "://"); ok && schemeRE.MatchString(scheme) {
+		return Source{}, fmt.Errorf("parse GOMSI_SOURCE %s: %s:// is not a source; use an http:// or https:// download page (https://go.dev/dl/ or a mirror), proxy, proxy:<url>, or a local zip or folder by its path", redactURL(s), scheme)
+	}
 	return Source{Kind: SourceLocal, Path: s}, nil
 }
+
+// schemeRE matches a URL scheme (RFC 3986); C:\ and relative paths do not.
+var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 func checkHTTPURL(s, what string) (string, error) {
 	u, err := url.Parse(s)

@@ -27,6 +27,10 @@ func TestParseSource(t *testing.T) {
 		{in: "proxy:athens", error: "parse GOMSI_SOURCE=proxy:<url> athens: want an http:// or https:// URL"},
 		{in: "../shared/fixtures/go1.26.8.windows-amd64.zip", kind: SourceLocal, path: "../shared/fixtures/go1.26.8.windows-amd64.zip"},
 		{in: `C:\go`, kind: SourceLocal, path: `C:\go`},
+		{in: `C:/Go dists/go.zip`, kind: SourceLocal, path: `C:/Go dists/go.zip`},
+		{in: "ftp://mirror.example.com/golang/", error: "parse GOMSI_SOURCE ftp://mirror.example.com/golang/: ftp:// is not a source; use an http:// or https://"},
+		{in: "file:///srv/go.zip", error: "file:// is not a source"},
+		{in: "s3://builder:s3cr3t@bucket/go/", error: "parse GOMSI_SOURCE s3://xxxxx@bucket/go/: s3:// is not a source"},
 	} {
 		src, err := parseSource(tc.in, tc.goproxy)
 		if tc.error != "" {

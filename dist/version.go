@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/gomsi/gomsi/product"
 )
 
 // A versionSpec is one element of GOMSI_GO_VERSION: "latest", a release
@@ -140,4 +142,26 @@ func nearestVersions(versions []string, want string) []string {
 		return []string{"none (the source lists no releases)"}
 	}
 	return out
+}
+
+// checkVersion reports whether a distribution that is already at hand (a
+// local zip or folder) is the release GOMSI_GO_VERSION names; "" and latest
+// accept any, since only a download source knows which release is newest.
+func checkVersion(spec string, got product.GoVersion) error {
+	if strings.TrimSpace(spec) == "" {
+		return nil
+	}
+	specs, err := parseVersionSpecs(spec)
+	if err != nil {
+		return err
+	}
+	if len(specs) > 1 {
+		return fmt.Errorf("it is one release (%s) but GOMSI_GO_VERSION lists %d (%s): build one version per local source, or use a download source", got, len(specs), spec)
+	}
+	sp, v := specs[0], got.String()
+	switch {
+	case sp.latest, sp.family != "" && lineOf(v) == sp.family, sp.exact == v:
+		return nil
+	}
+	return fmt.Errorf("it holds %s, but GOMSI_GO_VERSION (go_version) is %s: set GOMSI_GO_VERSION=%s (or latest), or point GOMSI_SOURCE at a %s distribution", v, sp.raw, strings.TrimPrefix(v, "go"), sp.raw)
 }

@@ -107,7 +107,7 @@ func (p *Pipeline) openLocal() ([]*Build, error) {
 	if len(cfg.Arch) > 1 {
 		return nil, fmt.Errorf("fetch: GOMSI_SOURCE %s is one distribution but %d arches were asked for (GOMSI_ARCH=%s): build one arch per local source", cfg.Source, len(cfg.Arch), joinList(cfg.Arch))
 	}
-	b, err := p.open(cfg.Source, dist.Options{Arch: cfg.Arch[0]})
+	b, err := p.open(cfg.Source, dist.Options{Arch: cfg.Arch[0], Version: cfg.GoVersion})
 	if err != nil {
 		return nil, err
 	}

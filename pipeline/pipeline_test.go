@@ -122,6 +122,16 @@ func TestFetchErrors(t *testing.T) {
 	if _, err := p.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), "2 arches were asked for") {
 		t.Errorf("one local source, two arches: %v", err)
 	}
+	p.Config.Arch = []string{"amd64"}
+	p.Config.GoVersion = "1.25.1" // the user asked for another release than the source holds
+	if _, err := p.MSI(context.Background()); err == nil || !strings.Contains(err.Error(), "it holds go1.26.8, but GOMSI_GO_VERSION (go_version) is 1.25.1") {
+		t.Errorf("local go1.26.8, GOMSI_GO_VERSION=1.25.1: %v", err)
+	}
+	if _, err := os.Stat(p.Config.Out); err == nil {
+		if m, _ := filepath.Glob(filepath.Join(p.Config.Out, "*.msi")); len(m) > 0 {
+			t.Errorf("a refused source left %v", m)
+		}
+	}
 }
 
 // downloadPipeline is a pipeline whose source is a fake go.dev/dl serving
