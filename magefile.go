@@ -8,11 +8,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/magefile/mage/sh"
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/diagnose"
+	"github.com/gomsi/gomsi/internal/peerbench"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
@@ -157,6 +159,17 @@ func Diagnose(logFile string) error {
 // Test runs the whole test suite (external tools are required when CI=true).
 func Test() error {
 	return sh.RunV("go", "test", "-count=1", "-timeout", "80m", "./...")
+}
+
+// Bench times gomsi against its peer tools (curl, unzip, wixl, gcab, msibuild, osslsigncode, sha256sum) and prints a table of the ratios.
+// GOMSI_BENCH picks some by package or name (GOMSI_BENCH=dist,sign); it takes several minutes in all.
+func Bench(ctx context.Context) error {
+	comparisons, err := peerbench.Select(peerbench.Comparisons, strings.FieldsFunc(os.Getenv("GOMSI_BENCH"), func(r rune) bool { return r == ',' || r == ' ' }))
+	if err != nil {
+		return err
+	}
+	rows := peerbench.Run(ctx, peerbench.ExecRunner, ".", comparisons, os.Stderr)
+	return peerbench.WriteTable(os.Stdout, rows)
 }
 
 // Clean removes the build outputs (the out folder, _out by default).

@@ -78,7 +78,8 @@ func BenchmarkFetchVsCurl(b *testing.B) {
 	b.StopTimer()
 	curlNs := float64(curlTotal.Nanoseconds()) / float64(b.N)
 	fetchNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	b.ReportMetric(curlNs, "curl-ns/op")
+	b.ReportMetric(fetchNs/1e9, "fetch-s/op")
+	b.ReportMetric(curlNs/1e9, "curl-s/op")
 	b.ReportMetric(fetchNs/curlNs, "fetch/curl")
 	if extra >= 0 {
 		b.ReportMetric(float64(extra)/(1<<20), "extra-MB")
