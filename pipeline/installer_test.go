@@ -282,3 +282,34 @@ func TestPerUserInstallUnderWine(t *testing.T) {
 		t.Errorf("uninstall left the user PATH entry: %q", upath)
 	}
 }
+
+// TestInstallIntoFolderWithSpacesUnderWine: packagers pass their own
+// INSTALLDIR, often with spaces; Go's tree has no non-ASCII names today, but
+// a package must not depend on that. Files, PATH and state follow the
+// folder, and the uninstall takes them away again.
+func TestInstallIntoFolderWithSpacesUnderWine(t *testing.T) {
+	root := versionTree(t, "go1.26.8", map[string]string{"src/fmt/print.go": "package fmt\n", "misc/notes and more/café ü.txt": "x\n"})
+	b := buildWith(t, root, nil)
+	wine := windowsPrefix(t, "win10")
+	dir := `C:\Dev Tools\Go 1.26`
+	log, err := wine.Msiexec("/i", b.MSI, "/qn", `INSTALLDIR=`+dir)
+	if err != nil {
+		t.Fatalf("install into %s: %v\n%s", dir, err, msitest.Tail(log))
+	}
+	msitest.AssertSameFiles(t, wine.Path(dir), root)
+	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 1 {
+		t.Errorf("system PATH = %q, want %s\\bin once", path, dir)
+	}
+	if loc, _ := wine.RegQuery(machineState, "installLocation"); loc != dir+`\` {
+		t.Errorf("HKLM installLocation = %q", loc)
+	}
+	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
+	}
+	if _, err := os.Stat(wine.Path(dir)); err == nil {
+		t.Errorf("uninstall left %s", dir)
+	}
+	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 0 {
+		t.Errorf("uninstall left the PATH entry: %q", path)
+	}
+}
