@@ -41,7 +41,7 @@ func (p PFXFile) String() string { return "PFX file " + p.Path }
 func (p PFXFile) Load(context.Context) (crypto.Signer, []*x509.Certificate, error) {
 	data, err := os.ReadFile(p.Path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read PFX: %w", err)
+		return nil, nil, fmt.Errorf("read PFX: %w (set GOMSI_SIGN_PFX to the .pfx or .p12 file)", err)
 	}
 	key, leaf, cas, err := pkcs12.DecodeChain(data, p.Password)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
@@ -75,7 +75,7 @@ func (p PEMFiles) String() string { return "PEM key " + p.KeyPath + " with chain
 func (p PEMFiles) Load(context.Context) (crypto.Signer, []*x509.Certificate, error) {
 	keyData, err := os.ReadFile(p.KeyPath)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read key: %w", err)
+		return nil, nil, fmt.Errorf("read key: %w (set GOMSI_SIGN_KEY to the PEM private key file)", err)
 	}
 	if len(bytes.TrimSpace(keyData)) == 0 {
 		return nil, nil, fmt.Errorf("parse key %s: the file is empty", p.KeyPath)
@@ -91,7 +91,7 @@ func (p PEMFiles) Load(context.Context) (crypto.Signer, []*x509.Certificate, err
 	}
 	certData, err := os.ReadFile(p.CertPath)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read certificates: %w", err)
+		return nil, nil, fmt.Errorf("read certificates: %w (set GOMSI_SIGN_CERT to the PEM file of the certificate chain)", err)
 	}
 	if len(bytes.TrimSpace(certData)) == 0 {
 		return nil, nil, fmt.Errorf("parse certificates %s: the file is empty", p.CertPath)

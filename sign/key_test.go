@@ -107,7 +107,9 @@ func TestKeySourceErrors(t *testing.T) {
 		src  KeySource
 		want []string
 	}{
-		{"missing pfx", PFXFile{Path: filepath.Join(dir, "nope.pfx")}, []string{"nope.pfx", "no such file"}},
+		{"missing pfx", PFXFile{Path: filepath.Join(dir, "nope.pfx")}, []string{"nope.pfx", "no such file", "set GOMSI_SIGN_PFX"}},
+		{"missing key", PEMFiles{KeyPath: filepath.Join(dir, "nope.key"), CertPath: ecCert}, []string{"nope.key", "no such file", "set GOMSI_SIGN_KEY"}},
+		{"missing cert", PEMFiles{KeyPath: ecKey, CertPath: filepath.Join(dir, "nope.crt")}, []string{"nope.crt", "no such file", "set GOMSI_SIGN_CERT"}},
 		{"pem as pfx", PFXFile{Path: ecCert}, []string{"decode PFX", ecCert, "PEM file"}},
 		{"not a pfx", PFXFile{Path: write("junk.pfx", "\x30\x03junk")}, []string{"junk.pfx", "not a valid PKCS#12"}},
 		{"empty key", PEMFiles{KeyPath: write("empty.key", ""), CertPath: ecCert}, []string{"empty.key", "empty"}},
