@@ -49,6 +49,8 @@ type Config struct {
 //	GITHUB_REF               refs/tags/<tag>, set by GitHub Actions on a tag push
 //	GOMSI_GITHUB_API_URL     GitHub Enterprise API URL (needs GOMSI_GITHUB_UPLOAD_URL too)
 //	GOMSI_GITHUB_UPLOAD_URL  GitHub Enterprise upload URL
+//	GITHUB_API_URL           set by GitHub Actions: used when it is not github.com's
+//	                         and the two above are unset
 //	GOMSI_DRY_RUN            1/true: print the actions, send only GETs
 func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
@@ -89,6 +91,14 @@ func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
 	c.Tag = tag
 
 	c.APIURL, c.UploadURL = env("GOMSI_GITHUB_API_URL"), env("GOMSI_GITHUB_UPLOAD_URL")
+	if api := strings.TrimRight(env("GITHUB_API_URL"), "/"); c.APIURL == "" && c.UploadURL == "" && api != "" && api != "https://api.github.com" {
+		// A runner of GitHub Enterprise Server or GHE.com: publish there.
+		upload, err := uploadURLFor(api)
+		if err != nil {
+			return Config{}, err
+		}
+		c.APIURL, c.UploadURL = api+"/", upload
+	}
 	if (c.APIURL == "") != (c.UploadURL == "") {
 		return Config{}, errors.New("configure publish: set both GOMSI_GITHUB_API_URL and GOMSI_GITHUB_UPLOAD_URL for GitHub Enterprise, or neither for github.com")
 	}
@@ -115,6 +125,26 @@ func tagFromEnv(tag, ref string) (string, error) {
 		return "", fmt.Errorf("configure publish: GITHUB_REF=%q is not a tag ref (refs/tags/<tag>); set GOMSI_TAG to the release tag", ref)
 	}
 	return t, nil
+}
+
+// uploadURLFor derives the upload URL from the API URL GitHub Actions sets
+// (GITHUB_API_URL): https://HOST/api/v3 uploads to https://HOST/api/uploads/
+// (Enterprise Server), https://api.SUB.ghe.com to https://uploads.SUB.ghe.com/.
+func uploadURLFor(api string) (string, error) {
+	if err := checkServerURL("GITHUB_API_URL", api); err != nil {
+		return "", err
+	}
+	u, _ := url.Parse(api)
+	if host, ok := strings.CutPrefix(u.Host, "api."); ok {
+		u.Host, u.Path = "uploads."+host, "/"
+		return u.String(), nil
+	}
+	path, ok := strings.CutSuffix(strings.TrimRight(u.Path, "/"), "/api/v3")
+	if !ok {
+		return "", fmt.Errorf("configure publish: GITHUB_API_URL=%q is neither https://HOST/api/v3 nor https://api.HOST: set GOMSI_GITHUB_API_URL and GOMSI_GITHUB_UPLOAD_URL", api)
+	}
+	u.Path = path + "/api/uploads/"
+	return u.String(), nil
 }
 
 func checkServerURL(name, raw string) error {

@@ -59,6 +59,30 @@ func TestConfigFromEnv(t *testing.T) {
 					t.Errorf("%+v", c)
 				}
 			}},
+		{"runner on github.com", map[string]string{"GITHUB_API_URL": "https://api.github.com"}, Settings{},
+			func(t *testing.T, c Config) {
+				if c.APIURL != "" || c.UploadURL != "" {
+					t.Errorf("%+v", c)
+				}
+			}},
+		{"runner on Enterprise Server", map[string]string{"GITHUB_API_URL": "https://ghe.example.com/api/v3"}, Settings{},
+			func(t *testing.T, c Config) {
+				if c.APIURL != "https://ghe.example.com/api/v3/" || c.UploadURL != "https://ghe.example.com/api/uploads/" {
+					t.Errorf("%+v", c)
+				}
+			}},
+		{"runner on GHE.com", map[string]string{"GITHUB_API_URL": "https://api.octocorp.ghe.com"}, Settings{},
+			func(t *testing.T, c Config) {
+				if c.APIURL != "https://api.octocorp.ghe.com/" || c.UploadURL != "https://uploads.octocorp.ghe.com/" {
+					t.Errorf("%+v", c)
+				}
+			}},
+		{"GOMSI_ URLs beat the runner's", map[string]string{"GITHUB_API_URL": "https://ghe.example.com/api/v3", "GOMSI_GITHUB_API_URL": "https://proxy.example.com/", "GOMSI_GITHUB_UPLOAD_URL": "https://proxy.example.com/"}, Settings{},
+			func(t *testing.T, c Config) {
+				if c.APIURL != "https://proxy.example.com/" || c.UploadURL != "https://proxy.example.com/" {
+					t.Errorf("%+v", c)
+				}
+			}},
 		{"enterprise", map[string]string{"GOMSI_GITHUB_API_URL": "https://ghe.example.com/", "GOMSI_GITHUB_UPLOAD_URL": "https://ghe.example.com/"}, Settings{},
 			func(t *testing.T, c Config) {
 				if c.APIURL != "https://ghe.example.com/" || c.UploadURL != "https://ghe.example.com/" {
@@ -94,6 +118,7 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		{"ref as tag", map[string]string{"GOMSI_TAG": "refs/tags/v1"}, "use the bare name"},
 		{"dry run value", map[string]string{"GOMSI_DRY_RUN": "maybe"}, `GOMSI_DRY_RUN="maybe" is not a boolean`},
 		{"one URL", map[string]string{"GOMSI_GITHUB_API_URL": "https://ghe/"}, "set both"},
+		{"runner API URL of another shape", map[string]string{"GITHUB_API_URL": "https://ghe.example.com/rest"}, `GITHUB_API_URL="https://ghe.example.com/rest" is neither https://HOST/api/v3 nor https://api.HOST`},
 		{"ftp", map[string]string{"GOMSI_GITHUB_API_URL": "ftp://ghe/", "GOMSI_GITHUB_UPLOAD_URL": "https://ghe/"}, "is not an http(s) URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
