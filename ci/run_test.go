@@ -16,14 +16,8 @@ import (
 )
 
 // TestLinuxWorkflowRunsHere runs the build job of gomsi-linux.yml on this
-// machine as a runner would, for go1.26.8 amd64: every run: step in order
-// with the shell GitHub would use, in its working directory, with the job's
-// environment. GitHub's actions are stood in for: checkout is this
-// repository, setup-go and cache do nothing (Go is here, the cache starts
-// empty), upload-artifact checks that its paths match files. The package
-// installation step is skipped (.ci/run installs those packages). Go comes
-// from a local copy of go.dev/dl serving the fixture, through the
-// workflow's source input.
+// machine as a runner would, for go1.26.8 amd64. Go comes from a local copy
+// of go.dev/dl serving the fixture, through the workflow's source input.
 func TestLinuxWorkflowRunsHere(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the fixture's MSI with wixl")
@@ -37,52 +31,96 @@ func TestLinuxWorkflowRunsHere(t *testing.T) {
 	if _, err := srv.AddZipFile("go1.26.8", true, "amd64", fixture); err != nil {
 		t.Fatal(err)
 	}
+	r := newLocalRun(t, "gomsi-linux.yml", "build", map[string]string{
+		"matrix.go":     "1.26.8",
+		"matrix.arch":   "amd64",
+		"inputs.source": srv.URL,
+	})
+	if err := r.run(t); err != nil {
+		t.Fatal(err)
+	}
+	if r.ran < 4 {
+		t.Errorf("ran %d run: steps; the workflow fetches, checks, builds and checks the package", r.ran)
+	}
+}
+
+// A localRun runs one job of a workflow on this machine as a runner would:
+// every run: step in order with the shell GitHub would use, in its working
+// directory, with the job's and the step's environment on top of the
+// runner's. GitHub's actions are stood in for: checkout is this repository,
+// setup-go and cache do nothing (Go is here, the cache starts empty),
+// upload-artifact checks that its paths match files, download-artifact
+// copies the files of artifacts. A package installation step is skipped
+// (.ci/run installs those packages).
+type localRun struct {
+	file      string
+	workflow  *actionlint.Workflow
+	job       *actionlint.Job
+	repo      string            // what checkout checks out
+	workspace string            // github.workspace
+	values    map[string]string // the value of each ${{ }} expression
+	env       []string          // the runner's environment
+	artifacts string            // the files download-artifact gets
+	ran       int               // run: steps done
+	output    strings.Builder   // what every step printed
+}
+
+func newLocalRun(t *testing.T, file, job string, values map[string]string) *localRun {
+	t.Helper()
 	repo, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	workspace := t.TempDir()
-	values := map[string]string{
-		"matrix.go":        "1.26.8",
-		"matrix.arch":      "amd64",
-		"github.workspace": workspace,
-		"inputs.source":    srv.URL,
+	r := &localRun{file: file, repo: repo, workspace: t.TempDir(), values: values, env: os.Environ()}
+	r.workflow, r.job = parseJob(t, file, job)
+	r.values["github.workspace"] = r.workspace
+	return r
+}
+
+// run runs the job's steps; the first failing step ends it with an error
+// that carries the step's output.
+func (r *localRun) run(t *testing.T) error {
+	t.Helper()
+	env := r.env
+	if r.job.Env != nil {
+		for _, v := range r.job.Env.Vars {
+			value := expand(t, v.Value.Value, r.values)
+			env = append(env, v.Name.Value+"="+value)
+			r.values["env."+v.Name.Value] = value
+		}
 	}
-	workflow, job := parseJob(t, "gomsi-linux.yml", "build")
-	env := os.Environ()
-	for _, v := range job.Env.Vars {
-		value := expand(t, v.Value.Value, values)
-		env = append(env, v.Name.Value+"="+value)
-		values["env."+v.Name.Value] = value
-	}
-	ran := 0
-	for _, step := range job.Steps {
+	for _, step := range r.job.Steps {
 		switch e := step.Exec.(type) {
 		case *actionlint.ExecAction:
-			standIn(t, e, workspace, repo, values)
+			r.standIn(t, e)
 		case *actionlint.ExecRun:
-			script := expand(t, e.Run.Value, values)
+			script := expand(t, e.Run.Value, r.values)
 			if strings.Contains(script, "apt-get install") {
 				t.Logf("skipped %q: .ci/run installs the packages", name(step))
 				continue
 			}
-			dir := workspace
+			dir := r.workspace
 			if e.WorkingDirectory != nil {
-				dir = filepath.Join(workspace, expand(t, e.WorkingDirectory.Value, values))
+				dir = filepath.Join(r.workspace, expand(t, e.WorkingDirectory.Value, r.values))
 			}
-			args := shellArgs(t, step, job, workflow)
+			stepEnv := env
+			if step.Env != nil {
+				for _, v := range step.Env.Vars {
+					stepEnv = append(stepEnv, v.Name.Value+"="+expand(t, v.Value.Value, r.values))
+				}
+			}
+			args := shellArgs(t, step, r.job, r.workflow)
 			cmd := exec.Command(args[0], append(args[1:], script)...)
-			cmd.Dir, cmd.Env = dir, env
+			cmd.Dir, cmd.Env = dir, stepEnv
 			out, err := cmd.CombinedOutput()
+			r.output.Write(out)
 			if err != nil {
-				t.Fatalf("step %q failed: %v\n%s", name(step), err, msitest.Tail(string(out)))
+				return fmt.Errorf("%s: step %q failed: %v\n%s", r.file, name(step), err, msitest.Tail(string(out)))
 			}
-			ran++
+			r.ran++
 		}
 	}
-	if ran < 4 {
-		t.Errorf("ran %d run: steps; the workflow fetches, checks, builds and checks the package", ran)
-	}
+	return nil
 }
 
 // parseJob reads one job of a workflow.
@@ -144,28 +182,35 @@ func expand(t *testing.T, s string, values map[string]string) string {
 	})
 }
 
-// standIn does what an action would, as far as this job needs.
-func standIn(t *testing.T, a *actionlint.ExecAction, workspace, repo string, values map[string]string) {
+// standIn does what an action would, as far as gomsi's jobs need.
+func (r *localRun) standIn(t *testing.T, a *actionlint.ExecAction) {
 	t.Helper()
 	uses, _, _ := strings.Cut(a.Uses.Value, "@")
 	input := func(name string) string {
 		if in := a.Inputs[name]; in != nil {
-			return expand(t, in.Value.Value, values)
+			return expand(t, in.Value.Value, r.values)
 		}
 		return ""
 	}
 	switch uses {
 	case "actions/checkout":
-		if err := os.Symlink(repo, filepath.Join(workspace, input("path"))); err != nil {
+		if err := os.Symlink(r.repo, filepath.Join(r.workspace, input("path"))); err != nil {
 			t.Fatal(err)
 		}
 	case "actions/setup-go", "actions/cache":
 	case "actions/upload-artifact":
 		for _, pattern := range strings.Fields(input("path")) {
-			m, err := filepath.Glob(filepath.Join(workspace, pattern))
+			m, err := filepath.Glob(filepath.Join(r.workspace, pattern))
 			if err != nil || len(m) == 0 {
 				t.Errorf("artifact %s: no file matches %s (%v)", input("name"), pattern, err)
 			}
+		}
+	case "actions/download-artifact":
+		if r.artifacts == "" || input("path") == "" {
+			t.Fatalf("download-artifact to %q: the local run has no artifacts", input("path"))
+		}
+		if err := os.CopyFS(filepath.Join(r.workspace, input("path")), os.DirFS(r.artifacts)); err != nil {
+			t.Fatal(err)
 		}
 	default:
 		t.Fatalf("the local run has no stand-in for %s", a.Uses.Value)

@@ -1,5 +1,6 @@
 // Package ci holds the GitHub Actions workflows that build, install, sign and
-// publish MSIs with gomsi; its tests lint them.
+// publish MSIs with gomsi; its tests lint them and run the jobs that run on
+// Linux here.
 package ci
 
 import (
