@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,6 +145,35 @@ func TestNoPipeIntoEarlyQuit(t *testing.T) {
 			if earlyQuit.MatchString(line) {
 				t.Errorf("%s:%d: %s\n\tthe reader may quit first and kill the writer with SIGPIPE: write the output to a file or a variable, then search it", f, i+1, strings.TrimSpace(line))
 			}
+		}
+	}
+}
+
+// TestProjectCIInstallsWhatCIRunDoes: gomsi's GitHub test job runs the
+// suite with CI=true, where a missing tool fails its tests, so it installs
+// every package .ci/run installs.
+func TestProjectCIInstallsWhatCIRunDoes(t *testing.T) {
+	packages := func(file string) []string {
+		body, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := strings.ReplaceAll(string(body), "\\\n", " ")
+		_, after, ok := strings.Cut(s, "--no-install-recommends")
+		if !ok {
+			t.Fatalf("%s installs no packages", file)
+		}
+		line, _, _ := strings.Cut(after, "\n")
+		line, _, _ = strings.Cut(line, ">")
+		return strings.Fields(line)
+	}
+	run, gh := packages("../.ci/run"), packages("../.github/workflows/ci.yml")
+	if len(run) < 5 {
+		t.Fatalf(".ci/run installs %v", run)
+	}
+	for _, p := range run {
+		if !slices.Contains(gh, p) {
+			t.Errorf(".github/workflows/ci.yml does not install %s, which .ci/run installs for the tests", p)
 		}
 	}
 }
