@@ -132,9 +132,13 @@ func describe(root, wantArch string) (*Dist, error) {
 	case arch == "":
 		arch = wantArch
 	case wantArch != "" && arch != wantArch:
-		return nil, fmt.Errorf("open Go distribution %s: its go.exe is for windows/%s but arch %s was asked for: set GOMSI_ARCH=%s or use the windows-%s distribution", root, arch, wantArch, arch, wantArch)
+		return nil, archMismatch(root, arch, wantArch)
 	}
 	return &Dist{Root: root, Version: version, Arch: arch}, nil
+}
+
+func archMismatch(src, arch, want string) error {
+	return fmt.Errorf("open Go distribution %s: its go.exe is for windows/%s but arch %s was asked for: set GOMSI_ARCH=%s or use the windows-%s distribution", src, arch, want, arch, want)
 }
 
 func readVersion(path string) (product.GoVersion, error) {

@@ -46,7 +46,7 @@ func openZip(zipPath string, opts Options) (*Dist, error) {
 	if arch, err := zipArch(&zr.Reader, prefix); err != nil {
 		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
 	} else if opts.Arch != "" && arch != "" && arch != opts.Arch {
-		return nil, fmt.Errorf("open Go distribution %s: its go.exe is for windows/%s but arch %s was asked for: set GOMSI_ARCH=%s or use the windows-%s distribution", zipPath, arch, opts.Arch, arch, opts.Arch)
+		return nil, archMismatch(zipPath, arch, opts.Arch)
 	}
 	name := version.String() + ".windows-" + orUnknown(opts.Arch)
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
