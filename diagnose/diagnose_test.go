@@ -52,6 +52,25 @@ MSI (c) (A8:5C) [10:04:00:003]: MainEngineThread is returning 1625
 MSI (c) (A8:5C) [10:05:00:001]: Product: Go Programming Language amd64 go1.26.8 -- Error 1638. Another version of this product is already installed.  Installation of this version cannot continue.
 MSI (c) (A8:5C) [10:05:00:002]: MainEngineThread is returning 1638
 `, 1638, "LaunchConditions"},
+	"1310 file in use": {`Action start 10:07:00: InstallFiles.
+MSI (s) (B4:C8) [10:07:10:001]: Product: Go Programming Language amd64 go1.26.8 -- Error 1310. Error writing to file: C:\Program Files\Go\bin\go.exe.  Verify that you have access to that directory.
+Action ended 10:07:10: InstallFiles. Return value 3.
+Action ended 10:07:10: INSTALL. Return value 3.
+MSI (s) (B4:C8) [10:07:11:000]: MainEngineThread is returning 1603
+`, 1310, "InstallFiles"},
+	"1714 old version not removable": {`Action start 10:08:00: RemoveExistingProducts.
+MSI (s) (B4:C8) [10:08:00:001]: Note: 1: 1714 2: Go Programming Language amd64 go1.26.7 3: 1612 
+MSI (s) (B4:C8) [10:08:00:002]: Product: Go Programming Language amd64 go1.26.8 -- Error 1714. The older version of Go Programming Language amd64 go1.26.7 cannot be removed.  Contact your technical support group.  System Error 1612.
+Action ended 10:08:00: RemoveExistingProducts. Return value 3.
+Action ended 10:08:00: INSTALL. Return value 3.
+MSI (s) (B4:C8) [10:08:01:000]: MainEngineThread is returning 1603
+`, 1714, "RemoveExistingProducts"},
+	"1633 wrong processor": {`MSI (c) (A8:5C) [10:09:00:001]: Note: 1: 1708 
+MSI (c) (A8:5C) [10:09:00:002]: Product: Go Programming Language arm64 go1.26.8 -- This installation package is not supported by this processor type. Contact your product vendor.
+MSI (c) (A8:5C) [10:09:00:003]: MainEngineThread is returning 1633
+`, 1633, ""},
+	"1605 not installed": {`MSI (c) (A8:5C) [10:10:00:001]: MainEngineThread is returning 1605
+`, 1605, ""},
 	"1603 launch condition": {`Action start 10:06:00: LaunchConditions.
 MSI (c) (A8:5C) [10:06:00:001]: Product: Go Programming Language amd64 go1.26.8 -- go1.26.8 needs Windows 10 or Windows Server 2016 or later; this computer runs an older Windows.
 Action ended 10:06:00: LaunchConditions. Return value 3.
@@ -133,7 +152,7 @@ func TestWineLogs(t *testing.T) {
 }
 
 func TestEveryRequiredCodeIsExplained(t *testing.T) {
-	for _, code := range []int{2502, 2503, 1603, 1618, 1625, 1638, 1925, 2203} {
+	for _, code := range []int{2502, 2503, 1603, 1618, 1625, 1638, 1925, 2203, 1310, 1406, 1605, 1612, 1633, 1706, 1714} {
 		k, ok := Lookup(code)
 		if !ok || k.Message == "" || k.Meaning == "" || k.Fix == "" {
 			t.Errorf("%d: %+v", code, k)
