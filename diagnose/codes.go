@@ -20,7 +20,7 @@ var known = map[int]Known{
 		"Read the lines above the failing action; for a launch condition the log holds its message (Windows version, administrator rights, a newer Go installed)."},
 	1310: {1310, "Error writing to file: [3]. Verify that you have access to that directory.",
 		"A file of the Go folder could not be replaced: it is in use (go.exe, gopls, dlv or a build still running, an editor, an antivirus scan) or the folder is not writable by the installer.",
-		"Close what runs Go (editors with gopls, terminals running go, build agents), then retry; msiexec /i go.msi /qn REBOOT=ReallySuppress lets Windows replace files in use at the next restart instead."},
+		"Close what runs Go (editors with gopls, terminals running go, build agents, services), then retry; if a scanner or service holds the file, restart Windows and install before it runs Go again."},
 	1406: {1406, "Could not write value [2] to key [3]. Verify that you have sufficient access to that key, or contact your support personnel.",
 		"The installer could not write to the registry: usually the system Environment key (PATH) or gomsi's state key, refused by a security product or by permissions changed on the key.",
 		"Run the install elevated or as SYSTEM, check the permissions of HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment, and look for an endpoint protection rule that blocks PATH changes."},
