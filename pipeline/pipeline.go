@@ -62,6 +62,11 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 		return p.openLocal()
 	}
 	getenv := p.getenv()
+	if p.Env == nil { // the real environment: go env -w settings count too
+		if getenv, err = dist.WithGoEnvFile(getenv); err != nil {
+			return nil, err
+		}
+	}
 	opts, err := dist.FetchOptionsFromEnv(func(k string) string {
 		if k == "GOMSI_SOURCE" {
 			return cfg.Source // gomsi.yaml's source, already overridden by the environment
