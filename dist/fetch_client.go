@@ -24,6 +24,9 @@ type ClientOptions struct {
 	Getenv func(string) string
 	// DialTimeout bounds connecting and the TLS handshake; 0 means 30s.
 	DialTimeout time.Duration
+	// Netrc is a netrc file whose machines get their credentials on HTTPS
+	// requests, as the go command does (NETRC, else ~/.netrc); "" for none.
+	Netrc string
 }
 
 // NewHTTPClient returns a client for downloads: proxies from the
@@ -49,6 +52,13 @@ func NewHTTPClient(o ClientOptions) (*http.Client, error) {
 			return nil, err
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
+	logins, err := readNetrc(o.Netrc)
+	if err != nil {
+		return nil, err
+	}
+	if len(logins) > 0 {
+		return &http.Client{Transport: &netrcTransport{base: tr, logins: logins}}, nil
 	}
 	return &http.Client{Transport: tr}, nil
 }

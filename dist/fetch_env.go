@@ -15,6 +15,7 @@ import (
 //	GOMSI_IDLE_TIMEOUT   longest wait for the next byte (Go duration, default 60s)
 //	GOSUMDB, GONOSUMDB, GOPRIVATE    checksum database (proxy source)
 //	HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+//	NETRC, else HOME (USERPROFILE on Windows): credentials as the go command reads them
 //
 // getenv is usually os.Getenv. Log, Pins and the test hooks are left to
 // the caller; a source from gomsi.yaml can replace Source afterwards.
@@ -49,7 +50,7 @@ func FetchOptionsFromEnv(getenv func(string) string) (FetchOptions, error) {
 		}
 		o.IdleTimeout = d
 	}
-	o.HTTPClient, err = NewHTTPClient(ClientOptions{CAFile: getenv("GOMSI_CA_FILE"), Getenv: getenv})
+	o.HTTPClient, err = NewHTTPClient(ClientOptions{CAFile: getenv("GOMSI_CA_FILE"), Getenv: getenv, Netrc: netrcPath(getenv)})
 	if err != nil {
 		return FetchOptions{}, err
 	}
