@@ -36,7 +36,7 @@ func (e *statusError) Error() string {
 	case http.StatusNotFound, http.StatusGone:
 		msg += " (the source does not have this file)"
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusProxyAuthRequired:
-		msg += " (check the credentials of the source or the HTTP proxy)"
+		msg += " (check the credentials for the source, in its URL or in ~/.netrc, or for the HTTP proxy)"
 	}
 	return msg
 }

@@ -87,6 +87,21 @@ func TestFetch404FailsAtOnce(t *testing.T) {
 	assertNoZip(t, r.cache)
 }
 
+func TestFetch401SaysWhereCredentialsGo(t *testing.T) {
+	srv, _ := newDL(t)
+	srv.Fail("go1.26.8.windows-amd64.zip", fakedl.Fault{Status: 401})
+	r := newRig(t, indexSource(srv))
+	_, err := r.Fetch(context.Background(), "1.26.8", "amd64")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	mustContain(t, "error", err.Error(), "401 Unauthorized (check the credentials for the source, in its URL or in ~/.netrc, or for the HTTP proxy)")
+	if s := r.slept(); len(s) != 0 {
+		t.Errorf("a 401 was retried (slept %v)", s)
+	}
+	assertNoZip(t, r.cache)
+}
+
 func TestFetchResumesDroppedConnection(t *testing.T) {
 	srv, zips := newDL(t)
 	srv.Fail("go1.26.8.windows-amd64.zip", fakedl.Fault{DropAfter: 3000})
