@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +30,7 @@ const releaseToken = "ghp_releaseJobToken"
 
 func newReleaseRig(t *testing.T) *releaseRig {
 	t.Helper()
-	rig := &releaseRig{artifacts: t.TempDir(), runnerTemp: t.TempDir(), password: "pfx-Secret-2718"}
+	rig := &releaseRig{artifacts: t.TempDir(), runnerTemp: t.TempDir()}
 	cfg := config.Default()
 	cfg.Source, cfg.Out, cfg.Toolset = msitest.SmallTree(t, "go1.26.8"), t.TempDir(), "native"
 	builds, err := (&pipeline.Pipeline{Config: cfg, Env: func(string) string { return "" }}).MSI(context.Background())
@@ -49,30 +48,11 @@ func newReleaseRig(t *testing.T) *releaseRig {
 		}
 	}
 
-	ca, err := testpki.NewAuthority("gomsi release CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := ca.CodeSigner(testpki.RSA, "gomsi release signer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	pfx, roots := filepath.Join(dir, "signer.pfx"), filepath.Join(dir, "roots.pem")
-	if err := id.WritePFX(pfx, rig.password); err != nil {
-		t.Fatal(err)
-	}
-	ca.WriteRootPEM(roots)
-	p, _ := os.ReadFile(pfx)
-	r, _ := os.ReadFile(roots)
+	signing := testpki.NewFiles(t, "gomsi release signer")
+	rig.password, rig.tsaURL = signing.Password, signing.TSAURL
+	p, _ := os.ReadFile(signing.PFX)
+	r, _ := os.ReadFile(signing.RootsPEM)
 	rig.pfxBase64, rig.rootsPEM = base64.StdEncoding.EncodeToString(p), string(r)
-	tsa, err := testpki.NewTSA(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsaServer := httptest.NewServer(tsa)
-	t.Cleanup(tsaServer.Close)
-	rig.tsaURL = tsaServer.URL + "/"
 	rig.gh = ghfake.New(ghfake.Options{Token: releaseToken})
 	t.Cleanup(rig.gh.Close)
 	return rig

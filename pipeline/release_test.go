@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"maps"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,14 +19,14 @@ import (
 // sign with a PFX and a local timestamp server, verify against the test
 // root, publish to a fake GitHub, and publish again without any write.
 func TestSignVerifyPublish(t *testing.T) {
-	signing := newSigning(t)
-	dir, pfx, password, roots := signing.dir, signing.pfx, signing.password, signing.roots
+	signing := testpki.NewFiles(t, "gomsi test signer")
+	dir, pfx, password, roots := signing.Dir, signing.PFX, signing.Password, signing.RootsPEM
 	gh := ghfake.New(ghfake.Options{Token: "ghp_testtoken"})
 	defer gh.Close()
 	env := map[string]string{
 		"GOMSI_SIGN_PFX":          pfx,
 		"GOMSI_SIGN_PASSWORD":     password,
-		"GOMSI_TIMESTAMP_URLS":    "http://127.0.0.1:1/down," + signing.tsaURL + "/",
+		"GOMSI_TIMESTAMP_URLS":    "http://127.0.0.1:1/down," + signing.TSAURL,
 		"GOMSI_VERIFY_ROOTS":      roots,
 		"GOMSI_GITHUB_API_URL":    gh.APIURL(),
 		"GOMSI_GITHUB_UPLOAD_URL": gh.UploadURL(),
@@ -98,46 +97,12 @@ func TestSignMSIsWithoutConfiguration(t *testing.T) {
 	}
 }
 
-// signing is a throwaway PKI: a PFX signed by a test root, and a
-// timestamp server on 127.0.0.1.
-type signing struct {
-	dir, pfx, password, roots, tsaURL string
-	ca                                *testpki.Authority
-}
-
-func newSigning(t *testing.T) *signing {
-	t.Helper()
-	ca, err := testpki.NewAuthority("gomsi test CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := ca.CodeSigner(testpki.RSA, "gomsi test signer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsa, err := testpki.NewTSA(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsaServer := httptest.NewServer(tsa)
-	t.Cleanup(tsaServer.Close)
-	s := &signing{dir: t.TempDir(), password: "s3cret-pfx-password", tsaURL: tsaServer.URL, ca: ca}
-	s.pfx, s.roots = filepath.Join(s.dir, "signer.pfx"), filepath.Join(s.dir, "roots.pem")
-	if err := id.WritePFX(s.pfx, s.password); err != nil {
-		t.Fatal(err)
-	}
-	if err := ca.WriteRootPEM(s.roots); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // TestSignBinariesLeavesFolderSourceAlone signs the executables of a
 // folder source: the package carries signed copies made under out/, and
 // the user's folder is not changed.
 func TestSignBinariesLeavesFolderSourceAlone(t *testing.T) {
-	s := newSigning(t)
-	env := map[string]string{"GOMSI_SIGN_PFX": s.pfx, "GOMSI_SIGN_PASSWORD": s.password, "GOMSI_TIMESTAMP_URLS": s.tsaURL + "/"}
+	s := testpki.NewFiles(t, "gomsi test signer")
+	env := map[string]string{"GOMSI_SIGN_PFX": s.PFX, "GOMSI_SIGN_PASSWORD": s.Password, "GOMSI_TIMESTAMP_URLS": s.TSAURL}
 	root := msitest.SmallTree(t, "go1.26.8")
 	testtool.WindowsExe(t, filepath.Join(root, "bin", "go.exe")) // relic signs real executables only
 	before := msitest.TreeHashes(t, root)
@@ -152,7 +117,7 @@ func TestSignBinariesLeavesFolderSourceAlone(t *testing.T) {
 		t.Fatalf("signed a tree at %s, not a copy under %s", b.Dist.Root, filepath.Dir(b.MSI))
 	}
 	verifier := newTestPipeline(t, "")
-	verifier.Env = func(k string) string { return map[string]string{"GOMSI_VERIFY_ROOTS": s.roots}[k] }
+	verifier.Env = func(k string) string { return map[string]string{"GOMSI_VERIFY_ROOTS": s.RootsPEM}[k] }
 	roots, err := verifier.verifyRoots()
 	if err != nil {
 		t.Fatal(err)
