@@ -9,6 +9,7 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/diagnose"
 	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testtool"
 )
 
 // TestInstallerLifecycleUnderWine installs, upgrades and uninstalls gomsi's
@@ -311,5 +312,58 @@ func TestInstallIntoFolderWithSpacesUnderWine(t *testing.T) {
 	}
 	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 0 {
 		t.Errorf("uninstall left the PATH entry: %q", path)
+	}
+}
+
+// TestInstall386UnderWine installs a 386 package on 64-bit Windows, as the
+// official go1.X.Y.windows-386.msi is: files under Program Files (x86), the
+// system PATH entry, state and the Apps and Features entry in the 32-bit
+// registry view, and an uninstall that takes them away.
+func TestInstall386UnderWine(t *testing.T) {
+	testtool.Require(t, "wixl")
+	root := versionTree(t, "go1.26.8", map[string]string{"src/fmt/print.go": "package fmt\n", "bin/go.exe": string(testtool.MinimalPE(0x14c))})
+	p := newTestPipeline(t, root)
+	p.Config.Arch = []string{"386"}
+	builds, err := p.MSI(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wine := windowsPrefix(t, "win10")
+	log, err := wine.Msiexec("/i", builds[0].MSI, "/qn")
+	if err != nil {
+		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
+	}
+	dir := `C:\Program Files (x86)\Go`
+	if got := logProperty(log, "INSTALLDIR"); got != dir+`\` {
+		t.Errorf("INSTALLDIR = %q, want %s\\", got, dir)
+	}
+	msitest.AssertSameFiles(t, wine.Path(dir), root)
+	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 1 {
+		t.Errorf("system PATH = %q, want %s\\bin once", path, dir)
+	}
+	wow := `HKLM\Software\WOW6432Node\`
+	if loc, _ := wine.RegQuery(wow+`GoProgrammingLanguage`, "installLocation"); loc != dir+`\` {
+		t.Errorf("32-bit view installLocation = %q", loc)
+	}
+	arp := arpEntriesIn(t, wine, wow+`Microsoft\Windows\CurrentVersion\Uninstall`)
+	if len(arp) != 1 {
+		t.Errorf("%d Go entries in the 32-bit Apps and Features view: %v", len(arp), arp)
+	}
+	for _, e := range arp {
+		if e["DisplayName"] != "Go Programming Language 386 go1.26.8" {
+			t.Errorf("DisplayName = %q", e["DisplayName"])
+		}
+	}
+	if log, err := wine.Msiexec("/x", builds[0].MSI, "/qn"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
+	}
+	if _, err := os.Stat(wine.Path(dir)); err == nil {
+		t.Errorf("uninstall left %s", dir)
+	}
+	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 0 {
+		t.Errorf("uninstall left the PATH entry: %q", path)
+	}
+	if _, ok := wine.RegQuery(wow+`GoProgrammingLanguage`, "installLocation"); ok {
+		t.Error("uninstall left the state")
 	}
 }
