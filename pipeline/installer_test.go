@@ -319,11 +319,20 @@ func TestInstallIntoFolderWithSpacesUnderWine(t *testing.T) {
 // official go1.X.Y.windows-386.msi is: files under Program Files (x86), the
 // system PATH entry, state and the Apps and Features entry in the 32-bit
 // registry view, and an uninstall that takes them away.
+// Both toolsets that run here build it.
 func TestInstall386UnderWine(t *testing.T) {
-	testtool.Require(t, "wixl")
+	for _, toolset := range []string{"wixl", "native"} {
+		t.Run(toolset, func(t *testing.T) { install386(t, toolset) })
+	}
+}
+
+func install386(t *testing.T, toolset string) {
+	if toolset == "wixl" {
+		testtool.Require(t, "wixl")
+	}
 	root := versionTree(t, "go1.26.8", map[string]string{"src/fmt/print.go": "package fmt\n", "bin/go.exe": string(testtool.MinimalPE(0x14c))})
 	p := newTestPipeline(t, root)
-	p.Config.Arch = []string{"386"}
+	p.Config.Arch, p.Config.Toolset = []string{"386"}, toolset
 	builds, err := p.MSI(t.Context())
 	if err != nil {
 		t.Fatal(err)
