@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -19,8 +20,8 @@ const lockPoll = 250 * time.Millisecond
 // logged and the download goes ahead unlocked: the atomic rename keeps the
 // cache correct either way, at the cost of a second download.
 //
-// unlock removes the lock file before releasing it, so that nothing is left
-// in the cache. A process still waiting on the removed file then gets the
+// unlock removes the lock file before releasing it (on Windows, after), so
+// that nothing is left in the cache. A process still waiting on the removed file then gets the
 // lock and checks the cache again (finding the file, unless the download
 // failed), while a newcomer may lock a new file: at worst, after a failure,
 // two downloads, each renamed atomically.
@@ -37,8 +38,14 @@ func (f *Fetcher) lockDownload(ctx context.Context, final string) (unlock func()
 	switch {
 	case ok: // even if the context ended meanwhile: the caller must release it
 		return func() {
-			os.Remove(l.Path()) // best effort: Windows cannot remove an open file
+			removed := os.Remove(l.Path()) == nil
 			l.Unlock()
+			// Windows cannot remove an open file: try again once it is
+			// closed. A waiter that has opened it meanwhile keeps it (the
+			// removal fails), so no two processes hold different files.
+			if !removed && runtime.GOOS == "windows" {
+				os.Remove(l.Path())
+			}
 		}, nil
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
