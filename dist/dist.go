@@ -4,6 +4,7 @@ package dist
 
 import (
 	"bufio"
+	"context"
 	"debug/pe"
 	"errors"
 	"fmt"
@@ -44,8 +45,9 @@ type Options struct {
 }
 
 // Open opens a distribution from a .zip file or a directory: the Go root
-// itself, or a folder whose only child is go/.
-func Open(src string, opts Options) (*Dist, error) {
+// itself, or a folder whose only child is go/. Cancelling ctx stops an
+// extraction and removes what it wrote.
+func Open(ctx context.Context, src string, opts Options) (*Dist, error) {
 	info, err := os.Stat(src)
 	if err != nil {
 		return nil, fmt.Errorf("open Go distribution: %w (set GOMSI_SOURCE to a go1.X.Y.windows-ARCH.zip or an extracted Go folder)", err)
@@ -54,7 +56,7 @@ func Open(src string, opts Options) (*Dist, error) {
 		if !strings.EqualFold(filepath.Ext(src), ".zip") {
 			return nil, fmt.Errorf("open Go distribution %s: not a .zip file or a folder", src)
 		}
-		return openZip(src, opts)
+		return openZip(ctx, src, opts)
 	}
 	root, err := findRoot(src)
 	if err != nil {

@@ -3,10 +3,13 @@ package dist
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomsi/gomsi/internal/testtool"
 )
@@ -57,7 +60,7 @@ func goodFiles() []zipFile {
 
 func TestOpenZip(t *testing.T) {
 	work := t.TempDir()
-	d, err := Open(writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"})
+	d, err := Open(t.Context(), writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +78,7 @@ func TestOpenZip(t *testing.T) {
 
 	// Opening again replaces the tree rather than failing or merging.
 	os.WriteFile(filepath.Join(d.Root, "stale.txt"), nil, 0o644)
-	if _, err := Open(writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"}); err != nil {
+	if _, err := Open(t.Context(), writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(d.Root, "stale.txt")); err == nil {
@@ -107,7 +110,7 @@ func TestOpenZipRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			work := t.TempDir()
 			zipPath := writeZip(t, append(goodFiles(), tt.extra))
-			_, err := Open(zipPath, Options{WorkDir: work, Arch: "amd64"})
+			_, err := Open(t.Context(), zipPath, Options{WorkDir: work, Arch: "amd64"})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Open = %v\nwant an error containing %s", err, tt.want)
 			}
@@ -121,20 +124,20 @@ func TestOpenZipRejects(t *testing.T) {
 
 func TestOpenZipNotADistribution(t *testing.T) {
 	work := t.TempDir()
-	_, err := Open(writeZip(t, []zipFile{{name: "go/README.md"}}), Options{WorkDir: work})
+	_, err := Open(t.Context(), writeZip(t, []zipFile{{name: "go/README.md"}}), Options{WorkDir: work})
 	if err == nil || !strings.Contains(err.Error(), "no go/VERSION file: not a Go distribution zip") {
 		t.Errorf("zip without VERSION: %v", err)
 	}
 	bad := filepath.Join(t.TempDir(), "broken.zip")
 	os.WriteFile(bad, []byte("PK\x03\x04 truncated"), 0o644)
-	if _, err := Open(bad, Options{WorkDir: work}); err == nil || !strings.Contains(err.Error(), "is it a complete download?") {
+	if _, err := Open(t.Context(), bad, Options{WorkDir: work}); err == nil || !strings.Contains(err.Error(), "is it a complete download?") {
 		t.Errorf("truncated zip: %v", err)
 	}
-	_, err = Open(writeZip(t, []zipFile{{name: "go/VERSION", body: "devel go1.27-abcdef"}}), Options{WorkDir: work})
+	_, err = Open(t.Context(), writeZip(t, []zipFile{{name: "go/VERSION", body: "devel go1.27-abcdef"}}), Options{WorkDir: work})
 	if err == nil || !strings.Contains(err.Error(), `parse Go version "devel go1.27-abcdef"`) {
 		t.Errorf("devel VERSION: %v", err)
 	}
-	if _, err := Open(filepath.Join(t.TempDir(), "missing.zip"), Options{WorkDir: work}); err == nil || !strings.Contains(err.Error(), "set GOMSI_SOURCE") {
+	if _, err := Open(t.Context(), filepath.Join(t.TempDir(), "missing.zip"), Options{WorkDir: work}); err == nil || !strings.Contains(err.Error(), "set GOMSI_SOURCE") {
 		t.Errorf("missing source: %v", err)
 	}
 	assertOnly(t, work)
@@ -146,7 +149,7 @@ func TestOpenDir(t *testing.T) {
 	os.MkdirAll(filepath.Join(root, "bin"), 0o755)
 	os.WriteFile(filepath.Join(root, "VERSION"), []byte("go1.25.5\n"), 0o644)
 	for _, src := range []string{root, parent} {
-		d, err := Open(src, Options{Arch: "arm64"})
+		d, err := Open(t.Context(), src, Options{Arch: "arm64"})
 		if err != nil {
 			t.Fatalf("Open(%s): %v", src, err)
 		}
@@ -155,29 +158,29 @@ func TestOpenDir(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(parent, "other"), nil, 0o644)
-	if _, err := Open(parent, Options{}); err == nil || !strings.Contains(err.Error(), "no VERSION file") {
+	if _, err := Open(t.Context(), parent, Options{}); err == nil || !strings.Contains(err.Error(), "no VERSION file") {
 		t.Errorf("folder with go/ and more: %v", err)
 	}
 	os.WriteFile(filepath.Join(root, "bin", "go.exe"), testtool.MinimalPE(0x8664), 0o644)
-	if d, err := Open(root, Options{}); err != nil || d.Arch != "amd64" {
+	if d, err := Open(t.Context(), root, Options{}); err != nil || d.Arch != "amd64" {
 		t.Errorf("arch from go.exe: %+v, %v", d, err)
 	}
-	if _, err := Open(root, Options{Arch: "arm64"}); err == nil || !strings.Contains(err.Error(), "its go.exe is for windows/amd64 but arch arm64 was asked for: set GOMSI_ARCH=amd64") {
+	if _, err := Open(t.Context(), root, Options{Arch: "arm64"}); err == nil || !strings.Contains(err.Error(), "its go.exe is for windows/amd64 but arch arm64 was asked for: set GOMSI_ARCH=amd64") {
 		t.Errorf("arch mismatch: %v", err)
 	}
 	os.WriteFile(filepath.Join(root, "bin", "go.exe"), []byte("#!/bin/sh"), 0o644)
-	if _, err := Open(root, Options{}); err == nil || !strings.Contains(err.Error(), "must be a Windows executable") {
+	if _, err := Open(t.Context(), root, Options{}); err == nil || !strings.Contains(err.Error(), "must be a Windows executable") {
 		t.Errorf("go.exe not a PE: %v", err)
 	}
 	os.Remove(filepath.Join(root, "bin", "go.exe"))
 	os.Symlink("/etc/passwd", filepath.Join(root, "bin", "link"))
-	if _, err := Open(root, Options{}); err == nil || !strings.Contains(err.Error(), `"bin/link" is a symbolic link`) {
+	if _, err := Open(t.Context(), root, Options{}); err == nil || !strings.Contains(err.Error(), `"bin/link" is a symbolic link`) {
 		t.Errorf("symlink in a tree: %v", err)
 	}
 	os.Remove(filepath.Join(root, "bin", "link"))
 	os.WriteFile(filepath.Join(root, "bin", "Go.exe"), nil, 0o644)
 	os.WriteFile(filepath.Join(root, "bin", "go.EXE"), nil, 0o644)
-	if _, err := Open(root, Options{}); err == nil || !strings.Contains(err.Error(), "differ only by case") {
+	if _, err := Open(t.Context(), root, Options{}); err == nil || !strings.Contains(err.Error(), "differ only by case") {
 		t.Errorf("case collision in a tree: %v", err)
 	}
 }
@@ -211,13 +214,13 @@ func TestOpenZipWrongArch(t *testing.T) {
 	} {
 		work := t.TempDir()
 		zipPath := writeZip(t, append(goodFiles(), zipFile{name: "go/bin/go.exe", body: string(tc.exe)}))
-		_, err := Open(zipPath, Options{WorkDir: work, Arch: "arm64"})
+		_, err := Open(t.Context(), zipPath, Options{WorkDir: work, Arch: "arm64"})
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "open Go distribution "+zipPath+": ") {
 			t.Errorf("Open = %v\nwant %q, naming %s", err, tc.want, zipPath)
 		}
 		assertOnly(t, work) // refused before extraction: not even a temporary folder was made
 	}
-	d, err := Open(writeZip(t, append(goodFiles(), zipFile{name: "go/bin/go.exe", body: string(testtool.MinimalPE(0xaa64))})), Options{WorkDir: t.TempDir(), Arch: "arm64"})
+	d, err := Open(t.Context(), writeZip(t, append(goodFiles(), zipFile{name: "go/bin/go.exe", body: string(testtool.MinimalPE(0xaa64))})), Options{WorkDir: t.TempDir(), Arch: "arm64"})
 	if err != nil || d.Arch != "arm64" {
 		t.Errorf("arm64 zip for arm64: %+v, %v", d, err)
 	}
@@ -257,7 +260,7 @@ func TestOpenChecksVersion(t *testing.T) {
 	} {
 		for _, src := range []string{root, zipPath} {
 			work := t.TempDir()
-			_, err := Open(src, Options{WorkDir: work, Arch: "amd64", Version: tc.version})
+			_, err := Open(t.Context(), src, Options{WorkDir: work, Arch: "amd64", Version: tc.version})
 			switch {
 			case tc.want == "" && err != nil:
 				t.Errorf("Open(%s, version %q): %v", src, tc.version, err)
@@ -269,4 +272,50 @@ func TestOpenChecksVersion(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpenZipCancelled: Ctrl-C during the extraction of the real fixture
+// (mage cancels the context) stops it and removes the partial tree, which
+// was 254 MB when the extraction ignored the context.
+func TestOpenZipCancelled(t *testing.T) {
+	zipPath := testtool.Fixture(t, "go1.26.8.windows-amd64.zip")
+	work := t.TempDir()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() { // cancel once the extraction has written some files
+		for ctx.Err() == nil {
+			if m, _ := filepath.Glob(filepath.Join(work, ".go1.26.8.windows-amd64"+treeTempMark+"*", "src", "*")); len(m) > 3 {
+				cancel()
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	_, err := Open(ctx, zipPath, Options{WorkDir: work, Arch: "amd64"})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Open while cancelled = %v, want context.Canceled", err)
+	}
+	assertOnly(t, work)
+	if _, err := Open(t.Context(), writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"}); err != nil {
+		t.Errorf("Open after a cancelled one: %v", err)
+	}
+}
+
+// TestStaleTreesAreRemoved: a tree left by a killed process (kill -9, no
+// chance to clean up) goes on the next extraction once it is an hour old;
+// a younger one may be another process's and stays.
+func TestStaleTreesAreRemoved(t *testing.T) {
+	work := t.TempDir()
+	stale := filepath.Join(work, ".go1.26.7.windows-amd64"+treeTempMark+"123")
+	young := filepath.Join(work, ".go1.26.8.windows-386"+treeTempMark+"456")
+	for _, d := range []string{stale, young} {
+		os.MkdirAll(filepath.Join(d, "src", "fmt"), 0o755)
+		os.WriteFile(filepath.Join(d, "src", "fmt", "print.go"), []byte("package fmt"), 0o644)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, err := Open(t.Context(), writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"}); err != nil {
+		t.Fatal(err)
+	}
+	assertOnly(t, work, ".go1.26.8.windows-386"+treeTempMark+"456", "go1.26.8.windows-amd64")
 }

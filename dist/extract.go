@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gomsi/gomsi/product"
 	"golang.org/x/sync/errgroup"
@@ -21,7 +22,7 @@ import (
 
 // openZip extracts a distribution zip into opts.WorkDir and opens the tree.
 // The tree appears under its final name only when complete.
-func openZip(zipPath string, opts Options) (*Dist, error) {
+func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 	prefix := opts.Prefix
 	if prefix == "" {
 		prefix = "go/"
@@ -52,12 +53,13 @@ func openZip(zipPath string, opts Options) (*Dist, error) {
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
-	tmp, err := os.MkdirTemp(opts.WorkDir, "."+name+".tmp-")
+	removeStaleTrees(opts.WorkDir, time.Now())
+	tmp, err := os.MkdirTemp(opts.WorkDir, "."+name+treeTempMark)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
 	defer os.RemoveAll(tmp) // a no-op after the rename
-	if err := extract(context.Background(), entries, tmp); err != nil {
+	if err := extract(ctx, entries, tmp); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
 	d, err := describe(tmp, opts.Arch)
@@ -200,11 +202,11 @@ func extract(ctx context.Context, entries []entry, dir string) error {
 			return err
 		}
 	}
-	g, ctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2) // file creation waits on the disk as much as the CPU
 	bufs := sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 	for _, e := range entries {
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
@@ -213,7 +215,31 @@ func extract(ctx context.Context, entries []entry, dir string) error {
 			return extractFile(e, filepath.Join(dir, filepath.FromSlash(e.rel)), *buf)
 		})
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err() // cancelled: the loop stopped early, the tree is partial
+}
+
+// treeTempMark is in the name of a tree being extracted.
+const treeTempMark = ".tmp-"
+
+// staleTreeAge is how old a tree being extracted must be to count as left
+// by a process that was killed: extractions take seconds, and a younger one
+// may belong to another gomsi process using the same out folder.
+const staleTreeAge = time.Hour
+
+// removeStaleTrees removes the half-extracted trees of killed processes.
+func removeStaleTrees(dir string, now time.Time) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), ".") || !strings.Contains(e.Name(), treeTempMark) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > staleTreeAge {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func extractFile(e entry, dst string, buf []byte) error {

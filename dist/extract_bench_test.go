@@ -20,7 +20,7 @@ func BenchmarkExtractFixture(b *testing.B) {
 	for b.Loop() {
 		work, peer := b.TempDir(), b.TempDir()
 		start := time.Now()
-		if _, err := Open(zipPath, Options{WorkDir: work, Arch: "amd64"}); err != nil {
+		if _, err := Open(b.Context(), zipPath, Options{WorkDir: work, Arch: "amd64"}); err != nil {
 			b.Fatal(err)
 		}
 		ours += time.Since(start)

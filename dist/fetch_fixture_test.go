@@ -37,7 +37,7 @@ func TestFetchFixtureThenOpen(t *testing.T) {
 	if got.SHA256 != fixtureSHA256 || got.Version != "go1.26.8" {
 		t.Fatalf("Fetch = %+v", got)
 	}
-	d, err := Open(got.Path, Options{WorkDir: t.TempDir(), Arch: got.Arch, Prefix: got.Prefix})
+	d, err := Open(t.Context(), got.Path, Options{WorkDir: t.TempDir(), Arch: got.Arch, Prefix: got.Prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestFetchFixtureFromModuleProxy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := Open(got.Path, Options{WorkDir: t.TempDir(), Arch: got.Arch, Prefix: got.Prefix})
+	d, err := Open(t.Context(), got.Path, Options{WorkDir: t.TempDir(), Arch: got.Arch, Prefix: got.Prefix})
 	if err != nil {
 		t.Fatal(err)
 	}

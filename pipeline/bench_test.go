@@ -22,7 +22,7 @@ import (
 func BenchmarkHarvestRender(b *testing.B) {
 	zipPath := testtool.Fixture(b, "go1.26.8.windows-amd64.zip")
 	heat := testtool.Require(b, "wixl-heat")
-	d, err := dist.Open(zipPath, dist.Options{WorkDir: b.TempDir(), Arch: "amd64"})
+	d, err := dist.Open(b.Context(), zipPath, dist.Options{WorkDir: b.TempDir(), Arch: "amd64"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 		return nil, err
 	}
 	if src.Kind == dist.SourceLocal {
-		return p.openLocal()
+		return p.openLocal(ctx)
 	}
 	getenv := p.getenv()
 	if p.Env == nil { // the real environment: go env -w settings count too
@@ -93,7 +93,7 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 			if err != nil {
 				return nil, err
 			}
-			b, err := p.open(fetched.Path, dist.Options{Arch: arch, Prefix: fetched.Prefix, ModuleZip: fetched.Layout == dist.LayoutModule})
+			b, err := p.open(ctx, fetched.Path, dist.Options{Arch: arch, Prefix: fetched.Prefix, ModuleZip: fetched.Layout == dist.LayoutModule})
 			if err != nil {
 				return nil, err
 			}
@@ -107,22 +107,22 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 }
 
 // openLocal opens a local zip or folder; it holds one arch.
-func (p *Pipeline) openLocal() ([]*Build, error) {
+func (p *Pipeline) openLocal(ctx context.Context) ([]*Build, error) {
 	cfg := p.Config
 	if len(cfg.Arch) > 1 {
 		return nil, fmt.Errorf("fetch: GOMSI_SOURCE %s is one distribution but %d arches were asked for (GOMSI_ARCH=%s): build one arch per local source", cfg.Source, len(cfg.Arch), joinList(cfg.Arch))
 	}
-	b, err := p.open(cfg.Source, dist.Options{Arch: cfg.Arch[0], Version: cfg.GoVersion})
+	b, err := p.open(ctx, cfg.Source, dist.Options{Arch: cfg.Arch[0], Version: cfg.GoVersion})
 	if err != nil {
 		return nil, err
 	}
 	return []*Build{b}, nil
 }
 
-func (p *Pipeline) open(src string, opts dist.Options) (*Build, error) {
+func (p *Pipeline) open(ctx context.Context, src string, opts dist.Options) (*Build, error) {
 	start := time.Now()
 	opts.WorkDir = filepath.Join(p.Config.Out, "dist")
-	d, err := dist.Open(src, opts)
+	d, err := dist.Open(ctx, src, opts)
 	if err != nil {
 		return nil, err
 	}
