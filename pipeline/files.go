@@ -1,10 +1,12 @@
 package pipeline
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,11 +35,11 @@ func writeChecksum(file string) (string, error) {
 func joinList(l []string) string { return strings.Join(l, ",") }
 
 // copyTree copies a tree of regular files and folders to dst, which appears
-// only when complete.
-func copyTree(src, dst string) error {
+// only when complete; cancelling ctx stops it and removes the partial copy.
+func copyTree(ctx context.Context, src, dst string) error {
 	tmp := dst + ".tmp-copy"
 	os.RemoveAll(tmp)
-	err := os.CopyFS(tmp, os.DirFS(src))
+	err := os.CopyFS(tmp, ctxFS{ctx, os.DirFS(src)})
 	if err == nil {
 		if err = os.RemoveAll(dst); err == nil {
 			err = os.Rename(tmp, dst)
@@ -47,4 +49,17 @@ func copyTree(src, dst string) error {
 		os.RemoveAll(tmp)
 	}
 	return err
+}
+
+// ctxFS fails every Open once ctx is done, so that os.CopyFS stops early.
+type ctxFS struct {
+	ctx context.Context
+	fs.FS
+}
+
+func (c ctxFS) Open(name string) (fs.File, error) {
+	if err := c.ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.FS.Open(name)
 }

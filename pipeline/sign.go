@@ -153,7 +153,7 @@ func (p *Pipeline) signBinaries(ctx context.Context, builds []*Build) error {
 		work := filepath.Join(p.Config.Out, "dist")
 		if !isWithin(b.Dist.Root, work) {
 			copied := filepath.Join(work, b.Product.GoVersion.String()+".windows-"+b.Product.Arch.GOARCH)
-			if err := copyTree(b.Dist.Root, copied); err != nil {
+			if err := copyTree(ctx, b.Dist.Root, copied); err != nil {
 				return fmt.Errorf("sign binaries: copy %s: %w", b.Dist.Root, err)
 			}
 			b.Dist.Root = copied
