@@ -99,16 +99,9 @@ func countEntry(path, want string) int {
 // arpEntries returns the Apps and Features entries of Go, by product code.
 func arpEntries(t *testing.T, wine *winetest.Prefix) map[string]map[string]string {
 	t.Helper()
-	return arpEntriesIn(t, wine, uninstallKey)
-}
-
-// arpEntriesIn reads the entries of one Uninstall key: a 32-bit package's
-// are in the WOW6432Node view.
-func arpEntriesIn(t *testing.T, wine *winetest.Prefix, uninstall string) map[string]map[string]string {
-	t.Helper()
-	out, err := wine.Run(time.Minute, "reg", "query", uninstall, "/s")
+	out, err := wine.Run(time.Minute, "reg", "query", uninstallKey, "/s")
 	if err != nil {
-		t.Fatalf("reg query %s: %v: %s", uninstall, err, out)
+		t.Fatalf("reg query %s: %v: %s", uninstallKey, err, out)
 	}
 	entries := map[string]map[string]string{}
 	var cur map[string]string
