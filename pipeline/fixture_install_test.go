@@ -76,7 +76,7 @@ func TestFixtureInstallRunsGoUnderWine(t *testing.T) {
 	if !ok || gopath != `%USERPROFILE%\go` {
 		t.Fatalf("GOPATH = %q, %v", gopath, ok)
 	}
-	if out, err := wine.Run(time.Minute, "reg", "add", userEnvKey, "/v", "GOPATH", "/t", "REG_EXPAND_SZ", "/d", gopath, "/f"); err != nil {
+	if out, err := wine.Reg("add", userEnvKey, "/v", "GOPATH", "/t", "REG_EXPAND_SZ", "/d", gopath, "/f"); err != nil {
 		t.Fatalf("reg add GOPATH: %v: %s", err, out)
 	}
 	goExe := `C:\Program Files\Go\bin\go.exe`

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/internal/testtool"
@@ -99,17 +98,7 @@ func countEntry(path, want string) int {
 // arpEntries returns the Apps and Features entries of Go, by product code.
 func arpEntries(t *testing.T, wine *winetest.Prefix) map[string]map[string]string {
 	t.Helper()
-	// reg query /s once exited 1 with no output right after an install (of
-	// a 386 package, on WOW6432Node's key), cause unknown: a key that is
-	// really missing fails all three tries.
-	var out []byte
-	var err error
-	for try := 0; try < 3; try++ {
-		if out, err = wine.Run(time.Minute, "reg", "query", uninstallKey, "/s"); err == nil {
-			break
-		}
-		time.Sleep(time.Second)
-	}
+	out, err := wine.Reg("query", uninstallKey, "/s")
 	if err != nil {
 		t.Fatalf("reg query %s: %v: %s", uninstallKey, err, out)
 	}

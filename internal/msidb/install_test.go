@@ -11,6 +11,7 @@ import (
 
 	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/winetest"
 )
 
 // installFiles are the payload of the test package, by File table key.
@@ -132,27 +133,12 @@ func TestWineInstallUninstall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs with Wine")
 	}
-	wine := testtool.Require(t, "wine")
-	dir := t.TempDir()
-	path := buildInstallable(t, dir)
-	prefix := filepath.Join(dir, "wineprefix")
-	env := append(os.Environ(), "WINEPREFIX="+prefix, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=")
-	wineRun := func(args ...string) (string, error) {
-		cmd := exec.Command(wine, args...)
-		cmd.Dir, cmd.Env = dir, env
-		out, err := cmd.CombinedOutput()
-		return string(out), err
+	wine := winetest.New(t)
+	path := buildInstallable(t, t.TempDir())
+	if log, err := wine.Msiexec("/i", path, "/qn"); err != nil {
+		t.Fatalf("msiexec /i: %v\n%s", err, msitest.Tail(log))
 	}
-	t.Cleanup(func() {
-		cmd := exec.Command("wineserver", "-k")
-		cmd.Env = env
-		cmd.Run()
-	})
-	if out, err := wineRun("msiexec", "/i", filepath.Base(path), "/qn", "/l*v", "install.log"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "install.log"))
-		t.Fatalf("msiexec /i: %v: %s\n%s", err, out, msitest.Tail(string(log)))
-	}
-	root := filepath.Join(prefix, "drive_c", "Program Files", "GomsiTest")
+	root := wine.Path(`C:\Program Files\GomsiTest`)
 	for _, f := range installFiles {
 		p := filepath.Join(root, f.name)
 		if f.dir == "BINDIR" {
@@ -163,18 +149,16 @@ func TestWineInstallUninstall(t *testing.T) {
 			t.Errorf("installed %s: %v (content matches: %v)", p, err, string(got) == f.content)
 		}
 	}
-	out, err := wineRun("reg", "query", `HKLM\Software\GomsiTest`, "/v", "Version")
-	if err != nil || !strings.Contains(out, "1.2.3") {
-		t.Errorf("registry value after install: %v: %s", err, out)
+	if v, ok := wine.RegQuery(`HKLM\Software\GomsiTest`, "Version"); v != "1.2.3" {
+		t.Errorf("registry value after install: %q (found: %v)", v, ok)
 	}
-	if out, err := wineRun("msiexec", "/x", filepath.Base(path), "/qn", "/l*v", "uninstall.log"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "uninstall.log"))
-		t.Fatalf("msiexec /x: %v: %s\n%s", err, out, msitest.Tail(string(log)))
+	if log, err := wine.Msiexec("/x", path, "/qn"); err != nil {
+		t.Fatalf("msiexec /x: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(root); !os.IsNotExist(err) {
 		t.Errorf("%s still exists after uninstall (%v)", root, err)
 	}
-	if out, err := wineRun("reg", "query", `HKLM\Software\GomsiTest`, "/v", "Version"); err == nil && strings.Contains(out, "1.2.3") {
-		t.Errorf("registry value survives uninstall: %s", out)
+	if v, ok := wine.RegQuery(`HKLM\Software\GomsiTest`, "Version"); ok {
+		t.Errorf("registry value survives uninstall: %q", v)
 	}
 }

@@ -3,6 +3,7 @@
 package winetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -94,9 +95,25 @@ func (p *Prefix) Path(winPath string) string {
 	return filepath.Join(p.Dir, "drive_c", filepath.FromSlash(strings.ReplaceAll(rest, `\`, "/")))
 }
 
+// Reg runs Wine's reg with args. A missing key or value makes reg say so
+// and exit 1; an exit 1 with no output at all is Wine failing to run it
+// (seen once in CI, right after an install), so that is tried again, twice.
+func (p *Prefix) Reg(args ...string) ([]byte, error) {
+	var out []byte
+	var err error
+	for try := 0; try < 3; try++ {
+		out, err = p.Run(time.Minute, append([]string{"reg"}, args...)...)
+		if err == nil || len(bytes.TrimSpace(out)) > 0 {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	return out, err
+}
+
 // RegQuery returns the data of a registry value, or ok=false if it is absent.
 func (p *Prefix) RegQuery(key, value string) (data string, ok bool) {
-	out, err := p.Run(time.Minute, "reg", "query", key, "/v", value)
+	out, err := p.Reg("query", key, "/v", value)
 	if err != nil {
 		return "", false
 	}
