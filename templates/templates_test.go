@@ -159,6 +159,9 @@ func TestWriteFiles(t *testing.T) {
 		if err != nil || filepath.Base(paths[i]) != s.Name || string(got) != string(s.Body) {
 			t.Errorf("%s: wrote %d bytes (%v), Render gives %s with %d", paths[i], len(got), err, s.Name, len(s.Body))
 		}
+		if st, err := os.Stat(paths[i]); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, %v; want 0644 like every other output", paths[i], st.Mode().Perm(), err)
+		}
 	}
 
 	// A failing template leaves its earlier output and no partial file.
