@@ -44,7 +44,8 @@ func cacheKey(s string) string {
 	return fmt.Sprintf("%x", sha256.Sum256([]byte(s)))[:16]
 }
 
-// tempSuffix marks files being written; stale ones are removed by cleanStale.
+// tempSuffix marks files and extracted trees being written; stale ones are
+// removed by cleanStale.
 const tempSuffix = ".tmp-"
 
 // createTemp opens a new temporary file beside final.
@@ -110,8 +111,9 @@ func fileSHA256(path string) (string, error) {
 // remove it: older than any real download, so a live one is never touched.
 const staleAge = 24 * time.Hour
 
-// cleanStale removes temporary files left by processes that were killed.
-func cleanStale(dir string, now time.Time) {
+// cleanStale removes the temporary files and trees in dir that processes
+// which were killed left behind: those older than maxAge.
+func cleanStale(dir string, maxAge time.Duration, now time.Time) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
@@ -120,8 +122,8 @@ func cleanStale(dir string, now time.Time) {
 		if !strings.Contains(e.Name(), tempSuffix) || !strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > staleAge {
-			os.Remove(filepath.Join(dir, e.Name()))
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > maxAge {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
 }

@@ -55,7 +55,7 @@ func TestCleanStale(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cleanStale(dir, now)
+	cleanStale(dir, staleAge, now)
 	got := cacheFiles(t, dir)
 	if want := []string{".go.zip.tmp-456", "go.zip", "notes.tmp-but-not"}; !slices.Equal(got, want) {
 		t.Errorf("after cleaning: %q, want %q", got, want)

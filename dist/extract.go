@@ -53,8 +53,8 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
-	removeStaleTrees(opts.WorkDir, time.Now())
-	tmp, err := os.MkdirTemp(opts.WorkDir, "."+name+treeTempMark)
+	cleanStale(opts.WorkDir, staleTreeAge, time.Now())
+	tmp, err := os.MkdirTemp(opts.WorkDir, "."+name+tempSuffix)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
@@ -221,26 +221,10 @@ func extract(ctx context.Context, entries []entry, dir string) error {
 	return ctx.Err() // cancelled: the loop stopped early, the tree is partial
 }
 
-// treeTempMark is in the name of a tree being extracted.
-const treeTempMark = ".tmp-"
-
 // staleTreeAge is how old a tree being extracted must be to count as left
 // by a process that was killed: extractions take seconds, and a younger one
 // may belong to another gomsi process using the same out folder.
 const staleTreeAge = time.Hour
-
-// removeStaleTrees removes the half-extracted trees of killed processes.
-func removeStaleTrees(dir string, now time.Time) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), ".") || !strings.Contains(e.Name(), treeTempMark) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > staleTreeAge {
-			os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-}
 
 func extractFile(e entry, dst string, buf []byte) error {
 	r, err := e.file.Open()

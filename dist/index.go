@@ -158,7 +158,7 @@ func (f *Fetcher) fetchIndexed(ctx context.Context, version string, file File) (
 		fetched.Cached = true
 		return fetched, nil
 	}
-	cleanStale(filepath.Dir(final), f.opts.Now())
+	cleanStale(filepath.Dir(final), staleAge, f.opts.Now())
 	url := f.opts.Source.URL + file.Filename
 	f.logf("downloading %s from %s", file.Filename, redactURL(url))
 	tmp, err := createTemp(final)

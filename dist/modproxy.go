@@ -113,7 +113,7 @@ func (f *Fetcher) fetchModule(ctx context.Context, version, arch string) (*Fetch
 		fetched.SHA256, fetched.Cached = sum, true
 		return fetched, nil
 	}
-	cleanStale(filepath.Dir(final), f.opts.Now())
+	cleanStale(filepath.Dir(final), staleAge, f.opts.Now())
 	escVersion, err := module.EscapeVersion(mv.Version)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", what, err)
