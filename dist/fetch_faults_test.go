@@ -72,34 +72,33 @@ func TestFetchGivesUpAfterAttempts(t *testing.T) {
 	assertNoZip(t, r.cache)
 }
 
-func TestFetch404FailsAtOnce(t *testing.T) {
-	srv, _ := newDL(t)
-	srv.Fail("go1.26.8.windows-amd64.zip", fakedl.Fault{Status: 404})
-	r := newRig(t, indexSource(srv))
-	_, err := r.Fetch(context.Background(), "1.26.8", "amd64")
-	if err == nil {
-		t.Fatal("no error")
+// TestFetch4xxFailsAtOnce: a 4xx other than 429 is not retried; the error
+// names the URL, the status and what to do about it.
+func TestFetch4xxFailsAtOnce(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   func(srv *fakedl.Server) string
+	}{
+		{404, func(srv *fakedl.Server) string {
+			return "GET " + srv.URL + "go1.26.8.windows-amd64.zip (redirected to " + srv.MirrorURL + "go1.26.8.windows-amd64.zip): 404 Not Found (the source does not have this file)"
+		}},
+		{401, func(*fakedl.Server) string {
+			return "401 Unauthorized (check the credentials for the source, in its URL or in ~/.netrc, or for the HTTP proxy)"
+		}},
+	} {
+		srv, _ := newDL(t)
+		srv.Fail("go1.26.8.windows-amd64.zip", fakedl.Fault{Status: tc.status})
+		r := newRig(t, indexSource(srv))
+		_, err := r.Fetch(context.Background(), "1.26.8", "amd64")
+		if err == nil {
+			t.Fatalf("%d: no error", tc.status)
+		}
+		mustContain(t, "error", err.Error(), tc.want(srv))
+		if s := r.slept(); len(s) != 0 {
+			t.Errorf("a %d was retried (slept %v)", tc.status, s)
+		}
+		assertNoZip(t, r.cache)
 	}
-	mustContain(t, "error", err.Error(), "GET "+srv.URL+"go1.26.8.windows-amd64.zip (redirected to "+srv.MirrorURL+"go1.26.8.windows-amd64.zip): 404 Not Found (the source does not have this file)")
-	if s := r.slept(); len(s) != 0 {
-		t.Errorf("a 404 was retried (slept %v)", s)
-	}
-	assertNoZip(t, r.cache)
-}
-
-func TestFetch401SaysWhereCredentialsGo(t *testing.T) {
-	srv, _ := newDL(t)
-	srv.Fail("go1.26.8.windows-amd64.zip", fakedl.Fault{Status: 401})
-	r := newRig(t, indexSource(srv))
-	_, err := r.Fetch(context.Background(), "1.26.8", "amd64")
-	if err == nil {
-		t.Fatal("no error")
-	}
-	mustContain(t, "error", err.Error(), "401 Unauthorized (check the credentials for the source, in its URL or in ~/.netrc, or for the HTTP proxy)")
-	if s := r.slept(); len(s) != 0 {
-		t.Errorf("a 401 was retried (slept %v)", s)
-	}
-	assertNoZip(t, r.cache)
 }
 
 func TestFetchResumesDroppedConnection(t *testing.T) {
