@@ -21,10 +21,10 @@ const lockPoll = 250 * time.Millisecond
 // cache correct either way, at the cost of a second download.
 //
 // unlock removes the lock file before releasing it (on Windows, after), so
-// that nothing is left in the cache. A process still waiting on the removed file then gets the
-// lock and checks the cache again (finding the file, unless the download
-// failed), while a newcomer may lock a new file: at worst, after a failure,
-// two downloads, each renamed atomically.
+// that nothing is left in the cache. A process still waiting on the removed
+// file then gets the lock and checks the cache again (finding the file,
+// unless the download failed), while a newcomer may lock a new file: at
+// worst, after a failure, two downloads, each renamed atomically.
 func (f *Fetcher) lockDownload(ctx context.Context, final string) (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return nil, &localError{err}
