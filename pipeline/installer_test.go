@@ -10,6 +10,7 @@ import (
 	"github.com/gomsi/gomsi/diagnose"
 	"github.com/gomsi/gomsi/internal/msitest"
 	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/winetest"
 )
 
 // TestInstallerLifecycleUnderWine installs, upgrades and uninstalls gomsi's
@@ -291,28 +292,7 @@ func TestPerUserInstallUnderWine(t *testing.T) {
 func TestInstallIntoFolderWithSpacesUnderWine(t *testing.T) {
 	root := versionTree(t, "go1.26.8", map[string]string{"src/fmt/print.go": "package fmt\n", "misc/notes and more/café ü.txt": "x\n"})
 	b := buildWith(t, root, nil)
-	wine := windowsPrefix(t, "win10")
-	dir := `C:\Dev Tools\Go 1.26`
-	log, err := wine.Msiexec("/i", b.MSI, "/qn", `INSTALLDIR=`+dir)
-	if err != nil {
-		t.Fatalf("install into %s: %v\n%s", dir, err, msitest.Tail(log))
-	}
-	msitest.AssertSameFiles(t, wine.Path(dir), root)
-	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 1 {
-		t.Errorf("system PATH = %q, want %s\\bin once", path, dir)
-	}
-	if loc, _ := wine.RegQuery(machineState, "installLocation"); loc != dir+`\` {
-		t.Errorf("HKLM installLocation = %q", loc)
-	}
-	if log, err := wine.Msiexec("/x", b.MSI, "/qn"); err != nil {
-		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
-	}
-	if _, err := os.Stat(wine.Path(dir)); err == nil {
-		t.Errorf("uninstall left %s", dir)
-	}
-	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 0 {
-		t.Errorf("uninstall left the PATH entry: %q", path)
-	}
+	assertMachineRoundTrip(t, b.MSI, root, `C:\Dev Tools\Go 1.26`, machineState, nil, `INSTALLDIR=C:\Dev Tools\Go 1.26`)
 }
 
 // TestInstall386UnderWine installs a 386 package on 64-bit Windows, as the
@@ -337,31 +317,45 @@ func install386(t *testing.T, toolset string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wine := windowsPrefix(t, "win10")
-	log, err := wine.Msiexec("/i", builds[0].MSI, "/qn")
-	if err != nil {
-		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
-	}
+	wow := `HKLM\Software\WOW6432Node\`
 	dir := `C:\Program Files (x86)\Go`
-	if got := logProperty(log, "INSTALLDIR"); got != dir+`\` {
-		t.Errorf("INSTALLDIR = %q, want %s\\", got, dir)
+	assertMachineRoundTrip(t, builds[0].MSI, root, dir, wow+`GoProgrammingLanguage`, func(wine *winetest.Prefix, log string) {
+		if got := logProperty(log, "INSTALLDIR"); got != dir+`\` {
+			t.Errorf("INSTALLDIR = %q, want %s\\", got, dir)
+		}
+		// One value of the product's own key: reg query /s of the whole
+		// Uninstall key failed once in CI right after an install (exit 1, no
+		// output), never here in 22 runs, idle or loaded.
+		product := logProperty(log, "ProductCode")
+		if name, _ := wine.RegQuery(wow+`Microsoft\Windows\CurrentVersion\Uninstall\`+product, "DisplayName"); product == "" || name != "Go Programming Language 386 go1.26.8" {
+			t.Errorf("Apps and Features entry %s in the 32-bit view: DisplayName %q", product, name)
+		}
+	})
+}
+
+// assertMachineRoundTrip installs a per-machine msi with msiexec args on a
+// Windows 10 prefix, checks that dir holds the files of root, that the
+// system PATH has dir\bin once and that stateKey's installLocation is dir,
+// runs check (if any) with the install log, then uninstalls and checks that
+// the folder, the PATH entry and the state are gone.
+func assertMachineRoundTrip(t *testing.T, msi, root, dir, stateKey string, check func(*winetest.Prefix, string), args ...string) {
+	t.Helper()
+	wine := windowsPrefix(t, "win10")
+	log, err := wine.Msiexec(append([]string{"/i", msi, "/qn"}, args...)...)
+	if err != nil {
+		t.Fatalf("install into %s: %v\n%s", dir, err, msitest.Tail(log))
 	}
 	msitest.AssertSameFiles(t, wine.Path(dir), root)
 	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 1 {
 		t.Errorf("system PATH = %q, want %s\\bin once", path, dir)
 	}
-	wow := `HKLM\Software\WOW6432Node\`
-	if loc, _ := wine.RegQuery(wow+`GoProgrammingLanguage`, "installLocation"); loc != dir+`\` {
-		t.Errorf("32-bit view installLocation = %q", loc)
+	if loc, _ := wine.RegQuery(stateKey, "installLocation"); loc != dir+`\` {
+		t.Errorf("%s installLocation = %q, want %s\\", stateKey, loc, dir)
 	}
-	// One value of the product's own key: reg query /s of the whole
-	// Uninstall key failed once in CI right after an install (exit 1, no
-	// output), never here in 22 runs, idle or loaded.
-	product := logProperty(log, "ProductCode")
-	if name, _ := wine.RegQuery(wow+`Microsoft\Windows\CurrentVersion\Uninstall\`+product, "DisplayName"); product == "" || name != "Go Programming Language 386 go1.26.8" {
-		t.Errorf("Apps and Features entry %s in the 32-bit view: DisplayName %q", product, name)
+	if check != nil {
+		check(wine, log)
 	}
-	if log, err := wine.Msiexec("/x", builds[0].MSI, "/qn"); err != nil {
+	if log, err := wine.Msiexec("/x", msi, "/qn"); err != nil {
 		t.Fatalf("uninstall: %v\n%s", err, msitest.Tail(log))
 	}
 	if _, err := os.Stat(wine.Path(dir)); err == nil {
@@ -370,7 +364,7 @@ func install386(t *testing.T, toolset string) {
 	if path, _ := wine.RegQuery(systemEnvKey, "PATH"); countEntry(path, dir+`\bin`) != 0 {
 		t.Errorf("uninstall left the PATH entry: %q", path)
 	}
-	if _, ok := wine.RegQuery(wow+`GoProgrammingLanguage`, "installLocation"); ok {
-		t.Error("uninstall left the state")
+	if _, ok := wine.RegQuery(stateKey, "installLocation"); ok {
+		t.Errorf("uninstall left the state in %s", stateKey)
 	}
 }
