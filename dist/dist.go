@@ -42,6 +42,9 @@ type Options struct {
 	// release it names (latest accepts any), so that a local zip of another
 	// release is not packaged unnoticed.
 	Version string
+	// Limits bound what extracting a zip may write; zero fields mean the
+	// defaults (ExtractLimitsFromEnv reads them from the environment).
+	Limits ExtractLimits
 }
 
 // Open opens a distribution from a .zip file or a directory: the Go root

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"time"
+
+	modzip "golang.org/x/mod/zip"
 )
 
 // downloader does GETs that survive flaky networks: bounded retries with
@@ -22,7 +24,8 @@ type downloader struct {
 	attempts int           // tries per request, at least 1
 	idle     time.Duration // longest wait for the next byte
 	sleep    func(context.Context, time.Duration) error
-	jitter   func() float64 // uniform in [0, 1)
+	jitter   func() float64   // uniform in [0, 1)
+	now      func() time.Time // for the retry window; nil means time.Now
 	logf     func(format string, args ...any)
 	meter    func(name string, total int64) meter
 
@@ -31,6 +34,19 @@ type downloader struct {
 }
 
 const copyBufSize = 1 << 20
+
+// Caps on what one response may bring, so that a server cannot fill the
+// disk or the memory: a zip whose size no index gives stops at the go
+// command's cap on module zips; a go.dev/dl zip stops at its index's size,
+// and an index claiming more than the same cap is refused (Go's zips are
+// about 75 MB); documents are read into memory up to a few MB.
+const (
+	maxZipDownload   = modzip.MaxZipFile // 500 MiB
+	maxIndexBytes    = 64 << 20          // the go.dev/dl JSON index of every release: a few MB
+	maxListBytes     = 16 << 20          // a module proxy's version list
+	maxSumDBBytes    = 16 << 20          // a checksum database's tile or lookup
+	maxSupportedBody = 1 << 10           // a proxy's answer to /sumdb/<name>/supported
+)
 
 // getBytes downloads a small document (index, version list, checksum
 // database tile) into memory.
@@ -50,7 +66,7 @@ func (d *downloader) getBytes(ctx context.Context, rawURL string, limit int64) (
 			return false, d.bodyError(resp.ctx, describeURL(rawURL, resp.Response), err)
 		}
 		if int64(len(data)) > limit {
-			return false, permanent(fmt.Errorf("GET %s: response larger than %d bytes", redactURL(rawURL), limit))
+			return false, permanent(fmt.Errorf("GET %s: the response passes %s, the most gomsi reads for it: refused", describeURL(rawURL, resp.Response), formatBytes(limit)))
 		}
 		return false, nil
 	})
@@ -63,6 +79,7 @@ type transfer struct {
 	url       string
 	f         *os.File
 	size      int64 // expected size, -1 if unknown
+	limit     int64 // most bytes accepted when the size is unknown, -1 for no cap
 	h         hash.Hash
 	written   int64
 	flush     *flusher
@@ -75,7 +92,18 @@ type transfer struct {
 // its SHA-256 and size. size is the expected size, or -1. Most of f is on
 // disk when it returns, so the caller's final fsync is short.
 func (d *downloader) downloadTo(ctx context.Context, rawURL string, f *os.File, name string, size int64) (sum string, n int64, err error) {
-	t := &transfer{url: rawURL, f: f, size: size, h: sha256.New(), meter: d.meter(name, size)}
+	return d.download(ctx, &transfer{url: rawURL, f: f, size: size, limit: -1}, name)
+}
+
+// downloadAtMost is downloadTo for a file of unknown size, which fails
+// permanently at the first byte past limit; the caller removes f.
+func (d *downloader) downloadAtMost(ctx context.Context, rawURL string, f *os.File, name string, limit int64) (sum string, n int64, err error) {
+	return d.download(ctx, &transfer{url: rawURL, f: f, size: -1, limit: limit}, name)
+}
+
+func (d *downloader) download(ctx context.Context, t *transfer, name string) (sum string, n int64, err error) {
+	f := t.f
+	t.h, t.meter = sha256.New(), d.meter(name, t.size)
 	sync, every := f.Sync, d.flushEvery
 	if d.syncFile != nil {
 		sync = func() error { return d.syncFile(f) }
@@ -147,10 +175,13 @@ func (d *downloader) attemptOnce(ctx context.Context, t *transfer) error {
 	default:
 		return newStatusError(t.url, resp.Response)
 	}
+	where := describeURL(t.url, resp.Response)
 	if t.size >= 0 && resp.ContentLength >= 0 && t.written+resp.ContentLength != t.size {
 		return permanent(fmt.Errorf("GET %s: the server sends %d bytes but the index says the file has %d", redactURL(t.url), t.written+resp.ContentLength, t.size))
 	}
-	where := describeURL(t.url, resp.Response)
+	if t.limit >= 0 && resp.ContentLength >= 0 && t.written+resp.ContentLength > t.limit {
+		return t.overLimit(where)
+	}
 	if err := t.copyFrom(resp.Body, where); err != nil {
 		var le *localError
 		var pe *permanentError
@@ -177,6 +208,9 @@ func (t *transfer) copyFrom(r io.Reader, where string) error {
 			if t.size >= 0 && t.written+int64(m) > t.size {
 				return permanent(fmt.Errorf("GET %s: the server sends more than the %d bytes the index promises", where, t.size))
 			}
+			if t.limit >= 0 && t.written+int64(m) > t.limit {
+				return t.overLimit(where)
+			}
 			if _, err := t.f.Write(buf[:m]); err != nil {
 				return &localError{fmt.Errorf("write %s: %w", t.f.Name(), err)}
 			}
@@ -192,6 +226,10 @@ func (t *transfer) copyFrom(r io.Reader, where string) error {
 			return rerr
 		}
 	}
+}
+
+func (t *transfer) overLimit(where string) error {
+	return permanent(fmt.Errorf("GET %s: the download passes %s, the most gomsi accepts for a zip (the go command's cap on module zips): refused, and the partial file removed", where, formatBytes(t.limit)))
 }
 
 // restart discards what was written, for a server that cannot resume.

@@ -31,7 +31,7 @@ func newStatusError(rawURL string, resp *http.Response) *statusError {
 }
 
 func (e *statusError) Error() string {
-	msg := fmt.Sprintf("GET %s: %s", e.url, e.status)
+	msg := fmt.Sprintf("GET %s: %s", e.url, printable(e.status)) // the reason phrase is the server's text
 	switch e.code {
 	case http.StatusNotFound, http.StatusGone:
 		msg += " (the source does not have this file)"

@@ -11,14 +11,34 @@ const (
 	backoffBase   = time.Second
 	backoffMax    = 30 * time.Second
 	retryAfterMax = 10 * time.Minute // a server asking for longer is down for maintenance
+
+	// A request that keeps making progress is retried past d.attempts
+	// failures, but not forever: a server that ignores Range and drops a
+	// little later each time makes progress on every try. Whatever the
+	// progress, a request gets at most retryTotalFactor*d.attempts tries
+	// (20 by default), and no retry starts retryWindow after the first try.
+	retryTotalFactor = 4
+	retryWindow      = time.Hour
 )
 
-// retry runs op until it succeeds, fails permanently, or has failed
-// d.attempts times in a row without adding data.
+// retry runs op until it succeeds, fails permanently, has failed
+// d.attempts times in a row without adding data, or has used up the
+// request's total budget of tries or time. Its errors and log lines pass
+// through printable: they quote servers (reason phrases, certificate names).
 func (d *downloader) retry(ctx context.Context, op func(context.Context) (progressed bool, err error)) error {
-	failures := 0
+	return printableErr(d.retryLoop(ctx, op))
+}
+
+func (d *downloader) retryLoop(ctx context.Context, op func(context.Context) (progressed bool, err error)) error {
+	now := d.now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	failures, tries := 0, 0
 	for {
 		progressed, err := op(ctx)
+		tries++
 		if err == nil {
 			return nil
 		}
@@ -32,6 +52,9 @@ func (d *downloader) retry(ctx context.Context, op func(context.Context) (progre
 		if failures >= d.attempts {
 			return fmt.Errorf("%w (gave up after %d %s; GOMSI_RETRIES sets how many retries)", err, failures, plural(failures, "attempt"))
 		}
+		if tries >= retryTotalFactor*d.attempts {
+			return fmt.Errorf("%w (gave up after %d attempts in all, the most for one request: %d times GOMSI_RETRIES+1, progress or not)", err, tries, retryTotalFactor)
+		}
 		delay := d.backoff(failures)
 		var se *statusError
 		if errors.As(err, &se) && se.retryAfter > 0 {
@@ -40,7 +63,10 @@ func (d *downloader) retry(ctx context.Context, op func(context.Context) (progre
 			}
 			delay = se.retryAfter
 		}
-		d.logf("%v; retrying in %s", err, delay.Round(time.Millisecond))
+		if spent := now().Sub(start); spent+delay > retryWindow {
+			return fmt.Errorf("%w (gave up after %d %s in %s: no retry starts more than %s after a request's first attempt)", err, tries, plural(tries, "attempt"), spent.Round(time.Second), retryWindow)
+		}
+		d.logf("%s; retrying in %s", printable(err.Error()), delay.Round(time.Millisecond))
 		if err := d.sleep(ctx, delay); err != nil {
 			return err
 		}

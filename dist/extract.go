@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -36,6 +37,14 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
 	}
+	info, err := os.Stat(zipPath)
+	if err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	}
+	limits := &budget{limits: opts.Limits.orDefaults(), zipSize: info.Size()}
+	if err := limits.limits.checkDeclared(entries, limits.zipSize); err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	}
 	version, err := zipVersion(&zr.Reader, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
@@ -59,7 +68,7 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
 	defer os.RemoveAll(tmp) // a no-op after the rename
-	if err := extract(ctx, entries, tmp); err != nil {
+	if err := extract(ctx, entries, tmp, limits); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
 	d, err := describe(tmp, opts.Arch)
@@ -96,8 +105,8 @@ func zipEntries(zr *zip.Reader, prefix string, moduleZip bool) ([]entry, error) 
 	entries := make([]entry, 0, len(zr.File))
 	for _, f := range zr.File {
 		name := f.Name
-		if name+"/" == prefix {
-			continue
+		if name+"/" == prefix || strings.HasSuffix(name, "/") && strings.HasPrefix(prefix, name) {
+			continue // the prefix's folder or one above it, as zip -r writes them
 		}
 		rel, ok := strings.CutPrefix(name, prefix)
 		if !ok {
@@ -189,17 +198,18 @@ func peMachine(b []byte) (uint16, bool) {
 	return binary.LittleEndian.Uint16(b[off+4:]), true
 }
 
-// extract writes the entries below dir, folders first, then files on all cores.
-func extract(ctx context.Context, entries []entry, dir string) error {
-	made := map[string]bool{".": true}
+// extract writes the entries below dir, folders first, then files on all
+// cores, within the budget.
+func extract(ctx context.Context, entries []entry, dir string, b *budget) error {
+	made := map[string]string{".": ""} // folder -> the first entry inside it, for errors
 	for _, e := range entries {
-		for p := path.Dir(e.rel); !made[p]; p = path.Dir(p) {
-			made[p] = true
+		for p := path.Dir(e.rel); made[p] == "" && p != "."; p = path.Dir(p) {
+			made[p] = e.file.Name
 		}
 	}
-	for p := range made {
+	for p, name := range made {
 		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(p)), 0o755); err != nil {
-			return err
+			return entryError(name, "create its folder "+p, err)
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
@@ -212,7 +222,7 @@ func extract(ctx context.Context, entries []entry, dir string) error {
 		g.Go(func() error {
 			buf := bufs.Get().(*[]byte)
 			defer bufs.Put(buf)
-			return extractFile(e, filepath.Join(dir, filepath.FromSlash(e.rel)), *buf)
+			return extractFile(e, filepath.Join(dir, filepath.FromSlash(e.rel)), *buf, b)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -226,19 +236,54 @@ func extract(ctx context.Context, entries []entry, dir string) error {
 // may belong to another gomsi process using the same out folder.
 const staleTreeAge = time.Hour
 
-func extractFile(e entry, dst string, buf []byte) error {
+func extractFile(e entry, dst string, buf []byte, b *budget) error {
+	name := e.file.Name
 	r, err := e.file.Open()
 	if err != nil {
-		return fmt.Errorf("zip entry %q: %w", e.file.Name, err)
+		return fmt.Errorf("zip entry %q: %w", name, err)
 	}
 	defer r.Close()
 	w, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return err
+		return entryError(name, "create it", err)
 	}
-	if _, err := io.CopyBuffer(w, r, buf); err != nil {
-		w.Close()
-		return fmt.Errorf("zip entry %q: %w (the zip is damaged: download it again)", e.file.Name, err)
+	declared := int64(min(e.file.UncompressedSize64, math.MaxInt64))
+	var written int64
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			written += int64(n)
+			if err := b.take(name, written, declared, int64(n)); err != nil {
+				w.Close()
+				return err
+			}
+			if _, err := w.Write(buf[:n]); err != nil {
+				w.Close()
+				return entryError(name, "write it", err)
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if errors.Is(rerr, zip.ErrFormat) {
+			// archive/zip stops a file at its declared size with ErrFormat.
+			w.Close()
+			return fmt.Errorf("zip entry %q holds more than the %d bytes its header declares: the zip is damaged or crafted (download it again)", name, declared)
+		}
+		if rerr != nil {
+			w.Close()
+			return fmt.Errorf("zip entry %q: %w (the zip is damaged: download it again)", name, rerr)
+		}
 	}
 	return w.Close()
+}
+
+// entryError explains a failure to write an entry on this machine by the
+// entry's name, not the temporary path it was being written to.
+func entryError(name, doing string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("zip entry %q: %s here: %w", name, doing, err)
 }

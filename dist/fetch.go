@@ -73,8 +73,9 @@ type Fetched struct {
 // A Fetcher finds, downloads, verifies and caches Windows distributions.
 // It reads the source's release list once. It is safe for concurrent use.
 type Fetcher struct {
-	opts FetchOptions
-	dl   *downloader
+	opts   FetchOptions
+	dl     *downloader
+	maxZip int64 // maxZipDownload; tests lower it
 
 	mu       sync.Mutex
 	releases []Release // nil until first read
@@ -118,7 +119,7 @@ func NewFetcher(opts FetchOptions) (*Fetcher, error) {
 			return nil, err
 		}
 	}
-	f := &Fetcher{opts: opts}
+	f := &Fetcher{opts: opts, maxZip: maxZipDownload}
 	tty := isTerminal(opts.Log)
 	f.dl = &downloader{
 		client:   opts.HTTPClient,
@@ -126,6 +127,7 @@ func NewFetcher(opts FetchOptions) (*Fetcher, error) {
 		idle:     opts.IdleTimeout,
 		sleep:    opts.Sleep,
 		jitter:   opts.Jitter,
+		now:      opts.Now,
 		logf:     f.logf,
 		meter: func(name string, total int64) meter {
 			if opts.NoProgress {

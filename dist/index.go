@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -52,9 +53,6 @@ func (r Release) WindowsZip(arch string) (File, error) {
 		r.Version, arch, arch, strings.Join(have, ", "))
 }
 
-// indexMaxBytes bounds the index download: the real one is a few MB.
-const indexMaxBytes = 64 << 20
-
 // indexURL is where a go.dev/dl-like site lists every release.
 func indexURL(base string) string { return base + "?mode=json&include=all" }
 
@@ -65,7 +63,7 @@ func indexURL(base string) string { return base + "?mode=json&include=all" }
 func (f *Fetcher) loadIndex(ctx context.Context) ([]Release, error) {
 	u := indexURL(f.opts.Source.URL)
 	cached := filepath.Join(f.opts.CacheDir, "dl", "index-"+cacheKey(f.opts.Source.URL)+".json")
-	data, err := f.dl.getBytes(ctx, u, indexMaxBytes)
+	data, err := f.dl.getBytes(ctx, u, maxIndexBytes)
 	fresh := err == nil
 	if err != nil {
 		old, rerr := os.ReadFile(cached)
@@ -101,7 +99,7 @@ func parseIndex(data []byte) ([]Release, error) {
 		for j := range r.Files {
 			rels[i].Files[j].SHA256 = strings.ToLower(r.Files[j].SHA256)
 		}
-		if !releaseRE.MatchString(r.Version) && !familyRE.MatchString(r.Version) {
+		if !isReleaseName(r.Version) {
 			return nil, fmt.Errorf("release %q: not a Go release version", r.Version)
 		}
 		for _, file := range rels[i].Files {
@@ -113,13 +111,20 @@ func parseIndex(data []byte) ([]Release, error) {
 	return rels, nil
 }
 
+// archRE is the syntax of a GOARCH value (386, amd64, mips64le): an arch
+// from an index or a proxy is printed in messages and used in paths.
+var archRE = regexp.MustCompile(`^[a-z0-9]+$`)
+
 func checkIndexFile(f File) error {
 	if f.Filename == "" || f.Filename != filepath.Base(f.Filename) || strings.ContainsAny(f.Filename, `/\:?#%`) ||
-		f.Filename == "." || f.Filename == ".." || strings.HasPrefix(f.Filename, ".") {
+		f.Filename == "." || f.Filename == ".." || strings.HasPrefix(f.Filename, ".") || printable(f.Filename) != f.Filename {
 		return fmt.Errorf("file name %q is not a plain file name", f.Filename)
 	}
 	if f.OS != "windows" || f.Kind != "archive" {
 		return nil // never downloaded: no need to be strict about the rest
+	}
+	if !archRE.MatchString(f.Arch) {
+		return fmt.Errorf("file %s: arch %q is not a GOARCH value", f.Filename, f.Arch)
 	}
 	if _, err := hex.DecodeString(f.SHA256); err != nil || len(f.SHA256) != 64 {
 		return fmt.Errorf("file %s: sha256 %q is not 64 hex digits", f.Filename, f.SHA256)
@@ -157,6 +162,9 @@ func (f *Fetcher) fetchIndexed(ctx context.Context, version string, file File) (
 	if f.reuse(final, want) { // another process downloaded it while this one waited
 		fetched.Cached = true
 		return fetched, nil
+	}
+	if file.Size > f.maxZip {
+		return nil, fmt.Errorf("fetch %s: the index says it has %d bytes, more than the %s gomsi downloads for a Go distribution (they are about 75 MB): the index is wrong or not a Go download site", file.Filename, file.Size, formatBytes(f.maxZip))
 	}
 	cleanStale(filepath.Dir(final), staleAge, f.opts.Now())
 	url := f.opts.Source.URL + file.Filename

@@ -42,7 +42,7 @@ func (f *Fetcher) listToolchains(ctx context.Context) ([]Release, error) {
 
 func (f *Fetcher) listToolchainsOn(ctx context.Context, p Proxy) ([]Release, error) {
 	u := p.URL + "/" + toolchainModule + "/@v/list"
-	data, err := f.dl.getBytes(ctx, u, 16<<20)
+	data, err := f.dl.getBytes(ctx, u, maxListBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func parseToolchainVersion(v string) (goVersion, arch string, ok bool) {
 	}
 	goVersion, platform := rest[:i], rest[i+1:]
 	arch, ok = strings.CutPrefix(platform, "windows-")
-	if !ok || arch == "" || (!releaseRE.MatchString(goVersion) && !familyRE.MatchString(goVersion)) {
+	if !ok || !archRE.MatchString(arch) || !isReleaseName(goVersion) {
 		return "", "", false
 	}
 	return goVersion, arch, true
@@ -127,7 +127,7 @@ func (f *Fetcher) fetchModule(ctx context.Context, version, arch string) (*Fetch
 		if tmp, err = createTemp(final); err != nil {
 			return err
 		}
-		if sum, _, err = f.dl.downloadTo(ctx, url, tmp, filepath.Base(final), -1); err != nil {
+		if sum, _, err = f.dl.downloadAtMost(ctx, url, tmp, filepath.Base(final), f.maxZip); err != nil {
 			discard(tmp)
 		}
 		return err
@@ -156,14 +156,14 @@ func checkModuleZip(path string, mv module.Version, wantH1, wantSHA, gotSHA stri
 		return fmt.Errorf("SHA-256 mismatch: the download has %s but the pinned one is %s; the download was deleted", gotSHA, wantSHA)
 	}
 	if _, err := modzip.CheckZip(mv, path); err != nil {
-		return fmt.Errorf("not a valid module zip, refused and deleted: %w", err)
+		return fmt.Errorf("not a valid module zip, refused and deleted: %w", printableErr(err)) // x/mod names the zip's files
 	}
 	if wantH1 == "" {
 		return nil
 	}
 	got, err := dirhash.HashZip(path, dirhash.Hash1)
 	if err != nil {
-		return fmt.Errorf("hash the module zip: %w", err)
+		return fmt.Errorf("hash the module zip: %w", printableErr(err))
 	}
 	if got != wantH1 {
 		return fmt.Errorf("SECURITY ERROR: module hash mismatch: the proxy's zip has %s but the checksum database (or pin) says %s; the download was deleted. The proxy or something between it and you served a modified toolchain", got, wantH1)

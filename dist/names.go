@@ -3,7 +3,11 @@ package dist
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // ErrUnsafeName marks a path that Windows cannot hold or that would escape
@@ -11,9 +15,12 @@ import (
 var ErrUnsafeName = errors.New("unsafe name")
 
 // reserved device names: Windows maps them to devices in every folder and
-// with any extension (NUL.txt is NUL).
+// with any extension (NUL.txt is NUL). Microsoft's "Naming Files, Paths,
+// and Namespaces" lists COM0 to COM9 and LPT0 to LPT9, and the superscript
+// digits ¹ ² ³, which Windows reads as digits in these names.
 var reserved = map[string]bool{
 	"CON": true, "PRN": true, "AUX": true, "NUL": true, "CONIN$": true, "CONOUT$": true,
+	"COM0": true, "LPT0": true,
 	"COM1": true, "COM2": true, "COM3": true, "COM4": true, "COM5": true, "COM6": true, "COM7": true, "COM8": true, "COM9": true,
 	"LPT1": true, "LPT2": true, "LPT3": true, "LPT4": true, "LPT5": true, "LPT6": true, "LPT7": true, "LPT8": true, "LPT9": true,
 	"COM¹": true, "COM²": true, "COM³": true, "LPT¹": true, "LPT²": true, "LPT³": true,
@@ -49,6 +56,12 @@ func checkElem(elem string) error {
 	case ".", "..":
 		return fmt.Errorf("path element %q", elem)
 	}
+	if !utf8.ValidString(elem) {
+		return fmt.Errorf("%q is not valid UTF-8, so it has no Windows (UTF-16) name", elem)
+	}
+	if n := utf16Len(elem); n > maxNameUnits {
+		return fmt.Errorf("%q is %d UTF-16 units long; Windows names hold at most %d", elem, n, maxNameUnits)
+	}
 	for _, r := range elem {
 		if r < 0x20 || strings.ContainsRune(`<>:"|?*`, r) {
 			return fmt.Errorf("%q holds the character %q, which Windows forbids in names", elem, r)
@@ -64,23 +77,44 @@ func checkElem(elem string) error {
 	return nil
 }
 
+// maxNameUnits is the longest name (one path element) NTFS holds, in UTF-16
+// code units: a character outside the BMP counts twice.
+const maxNameUnits = 255
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
 // caseSet finds paths that collide on a case-insensitive file system.
-type caseSet map[string]string
+type caseSet map[string]casePath
+
+type casePath struct {
+	path string
+	dir  bool
+}
 
 // add records rel and the folders above it, returning an error if one of
-// them differs from an earlier path only by case, or if a file repeats.
+// them differs from an earlier path only by case, if a file repeats, or if
+// one path is a file in one entry and a folder in another.
 func (s caseSet) add(rel string, isDir bool) error {
-	for p := rel; p != "."; p = parentOf(p) {
+	for p, dir := rel, isDir; p != "."; p, dir = parentOf(p), true {
 		key := strings.ToUpper(p)
 		prev, ok := s[key]
 		if !ok {
-			s[key] = p
+			s[key] = casePath{p, dir}
 			continue
 		}
-		if prev != p {
-			return fmt.Errorf("%w: %q and %q differ only by case and collide on Windows", ErrUnsafeName, prev, p)
+		if prev.path != p {
+			return fmt.Errorf("%w: %q and %q differ only by case and collide on Windows", ErrUnsafeName, prev.path, p)
 		}
-		if p == rel && !isDir {
+		if prev.dir != dir {
+			return fmt.Errorf("%w: %q is a file and also a folder (of %q): Windows cannot hold both", ErrUnsafeName, p, rel)
+		}
+		if !dir {
 			return fmt.Errorf("%w: %q appears twice", ErrUnsafeName, rel)
 		}
 		break // the folders above were recorded with p
@@ -93,4 +127,52 @@ func parentOf(p string) string {
 		return p[:i]
 	}
 	return "."
+}
+
+// printable escapes what a terminal or a log reader would interpret in
+// text from a server or an index (control characters, escape sequences,
+// bidirectional overrides, invalid UTF-8), so that it cannot forge log
+// lines or rewrite the screen. Printable text, spaces and backslashes
+// (Windows paths) are kept as they are.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !unicode.IsPrint(r) && r != ' ':
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// printableError shows err's text through printable, keeping err for
+// errors.Is and errors.As: for errors that quote a server (a library's
+// message about what a checksum database or a module zip held).
+type printableError struct{ err error }
+
+func (e *printableError) Error() string { return printable(e.err.Error()) }
+func (e *printableError) Unwrap() error { return e.err }
+
+func printableErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &printableError{err}
 }

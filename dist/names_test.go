@@ -65,3 +65,78 @@ func TestCaseSet(t *testing.T) {
 		t.Errorf("duplicate: %v", err)
 	}
 }
+
+// TestCheckNameWindowsRules: names Windows reserves or cannot hold, from
+// Microsoft's "Naming Files, Paths, and Namespaces": COM0 and LPT0 and the
+// superscript-digit ports are devices too; a name holds at most 255 UTF-16
+// units (a character outside the BMP counts twice) and must be Unicode.
+func TestCheckNameWindowsRules(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"COM0", "reserved device name"},
+		{"src/lpt0.go", "reserved device name"},
+		{"x/Com0 .txt", "reserved device name"},
+		{"com¹.txt", "reserved device name"},
+		{"src/LPT³", "reserved device name"},
+		{strings.Repeat("a", 256), "256 UTF-16 units long; Windows names hold at most 255"},
+		{"src/" + strings.Repeat("é", 256) + "/x", "256 UTF-16 units long"},
+		{strings.Repeat("😀", 128), "256 UTF-16 units long"},
+		{"bad\xffname.go", "not valid UTF-8"},
+		{"src/\xc3(", "not valid UTF-8"},
+		{"esc\x1b[31m", `character '\x1b'`},
+		{"new\nline", `character '\n'`},
+	} {
+		err := CheckName(tc.name)
+		if err == nil || !errors.Is(err, ErrUnsafeName) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("CheckName(%.40q) = %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+	for _, ok := range []string{strings.Repeat("a", 255), strings.Repeat("😀", 127) + "a", strings.Repeat("é", 255), "COM10", "LPT", "COM", "com1x.txt", "comé"} {
+		if err := CheckName(ok); err != nil {
+			t.Errorf("CheckName(%.40q) = %v, want nil", ok, err)
+		}
+	}
+}
+
+// TestCaseSetFileAndFolder: one path as a file in one entry and a folder in
+// another, in either order and whatever the case, is an error naming both.
+func TestCaseSetFileAndFolder(t *testing.T) {
+	for _, tc := range []struct {
+		first, second string
+		firstDir      bool
+		secondDir     bool
+		want          string
+	}{
+		{"src/a", "src/a/b.go", false, false, `"src/a" is a file and also a folder (of "src/a/b.go")`},
+		{"src/a/b.go", "src/a", false, false, `"src/a" is a file and also a folder (of "src/a")`},
+		{"src/a", "src/a", false, true, `"src/a" is a file and also a folder`},
+		{"src/a", "src/a", true, false, `"src/a" is a file and also a folder`},
+		{"bin", "bin/x/y", false, false, `"bin" is a file and also a folder`},
+		{"src/a", "SRC/A/b.go", false, false, "differ only by case"},
+	} {
+		s := caseSet{}
+		if err := s.add(tc.first, tc.firstDir); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.add(tc.second, tc.secondDir); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s then %s: %v, want %q", tc.first, tc.second, err, tc.want)
+		}
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text, with spaces":        "plain text, with spaces",
+		`C:\Program Files\Go`:            `C:\Program Files\Go`,
+		"ünïcode 😀":                      "ünïcode 😀",
+		"line\nforged: ok":               `line\nforged: ok`,
+		"\x1b[2J\x1b[31mred":             `\x1b[2J\x1b[31mred`,
+		"bidi \u202eexe.txt":             `bidi \u202eexe.txt`,
+		"bad \xff byte":                  `bad \xff byte`,
+		"nul\x00 tab\t del\x7f c1\u0085": `nul\x00 tab\t del\x7f c1\u0085`,
+		"zero\u200bwidth":                `zero\u200bwidth`,
+	} {
+		if got := printable(in); got != want {
+			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -81,6 +81,7 @@ func (f *Fetcher) lookupSum(ctx context.Context, mv module.Version) (string, err
 	ops := &sumOps{ctx: ctx, f: f, cfg: cfg, base: base}
 	lines, err := sumdb.NewClient(ops).Lookup(mv.Path, mv.Version)
 	if err != nil {
+		err = printableErr(err) // x/mod quotes what the database sent
 		if msg := ops.securityMsg(); msg != "" {
 			return "", fmt.Errorf("verify with checksum database %s: SECURITY ERROR: %s", cfg.name, msg)
 		}
@@ -112,7 +113,7 @@ func (f *Fetcher) sumDBBase(ctx context.Context, cfg sumDBConfig) (string, error
 			break
 		}
 		proxied := p.URL + "/sumdb/" + cfg.name
-		_, err := f.dl.getBytes(ctx, proxied+"/supported", 1<<10)
+		_, err := f.dl.getBytes(ctx, proxied+"/supported", maxSupportedBody)
 		if err == nil {
 			return proxied, nil
 		}
@@ -136,7 +137,7 @@ type sumOps struct {
 }
 
 func (o *sumOps) ReadRemote(path string) ([]byte, error) {
-	return o.f.dl.getBytes(o.ctx, o.base+path, 16<<20)
+	return o.f.dl.getBytes(o.ctx, o.base+path, maxSumDBBytes)
 }
 
 // configPath and cachePath map the client's slash-separated names (which
@@ -199,12 +200,12 @@ func (o *sumOps) WriteCache(file string, data []byte) {
 	}
 }
 
-func (o *sumOps) Log(msg string) { o.f.logf("%s", msg) }
+func (o *sumOps) Log(msg string) { o.f.logf("%s", printable(msg)) }
 
 func (o *sumOps) SecurityError(msg string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.security = append(o.security, msg)
+	o.security = append(o.security, printable(msg))
 }
 
 func (o *sumOps) securityMsg() string {

@@ -19,6 +19,10 @@ type versionSpec struct {
 	exact  string // "go1.26.8", "go1.27rc1"
 }
 
+// The syntax of release names, as GOMSI_GO_VERSION and indexes spell
+// them: numbers without leading zeros. product.ParseGoVersion spells the
+// same syntax for VERSION files; isReleaseName checks both, so that the two
+// models accept the same names (and numbers that fit in an int).
 var (
 	familyRE  = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)$`)
 	releaseRE = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)|(rc|beta)[1-9][0-9]*)$`)
@@ -53,12 +57,23 @@ func parseVersionSpec(raw string) (versionSpec, error) {
 		v = "go" + v
 	}
 	switch {
+	case !isReleaseName(v):
 	case familyRE.MatchString(v):
 		return versionSpec{raw: raw, family: v}, nil
 	case releaseRE.MatchString(v):
 		return versionSpec{raw: raw, exact: v}, nil
 	}
 	return versionSpec{}, fmt.Errorf("parse Go version %q: %s", raw, versionHint)
+}
+
+// isReleaseName reports whether v names a release (go1.26.8, go1.27rc1) or
+// a release line (go1.26) in both version models.
+func isReleaseName(v string) bool {
+	if !releaseRE.MatchString(v) && !familyRE.MatchString(v) {
+		return false
+	}
+	_, err := product.ParseGoVersion(v)
+	return err == nil
 }
 
 // isStable reports whether v is a final release (no rc or beta).

@@ -13,24 +13,36 @@ type GoVersion struct {
 	PreNum              int
 }
 
-var goVersionRE = regexp.MustCompile(`^go(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta)(\d+))?$`)
+// goVersionRE is the syntax of a Go release name. Numbers have no leading
+// zeros (go01.026.08 is not go1.26.8: two spellings of one release would
+// name two trees, two caches and two MSIs), and the major version and a
+// prerelease number start at 1, as Go's releases do. dist's versionSpec
+// regexps (dist/version.go) spell the same syntax for GOMSI_GO_VERSION and
+// index entries; keep the two in step.
+var goVersionRE = regexp.MustCompile(`^go([1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?(?:(rc|beta)([1-9][0-9]*))?$`)
 
 // ParseGoVersion parses the first line of a Go distribution's VERSION file.
 func ParseGoVersion(s string) (GoVersion, error) {
 	m := goVersionRE.FindStringSubmatch(s)
 	if m == nil {
-		return GoVersion{}, fmt.Errorf("parse Go version %q: want a release version like go1.26.8 or go1.27rc1", s)
+		return GoVersion{}, fmt.Errorf("parse Go version %q: want a release version like go1.26.8 or go1.27rc1 (numbers without leading zeros)", s)
 	}
 	var v GoVersion
-	v.Major, _ = strconv.Atoi(m[1])
-	v.Minor, _ = strconv.Atoi(m[2])
-	if m[3] != "" {
-		v.Patch, _ = strconv.Atoi(m[3])
+	for _, f := range []struct {
+		digits string
+		dst    *int
+	}{{m[1], &v.Major}, {m[2], &v.Minor}, {m[3], &v.Patch}, {m[5], &v.PreNum}} {
+		if f.digits == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f.digits)
+		if err != nil {
+			// Parsed anyway, the number would become 0 or wrap into another release.
+			return GoVersion{}, fmt.Errorf("parse Go version %q: %s is too large for a version number", s, f.digits)
+		}
+		*f.dst = n
 	}
 	v.Pre = m[4]
-	if m[5] != "" {
-		v.PreNum, _ = strconv.Atoi(m[5])
-	}
 	if v.Pre != "" && m[3] != "" {
 		return GoVersion{}, fmt.Errorf("parse Go version %q: a prerelease has no patch number (go1.27rc1)", s)
 	}

@@ -55,3 +55,32 @@ func TestMinWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestParseGoVersionRefusesOtherSpellings: a number with a leading zero is
+// a second spelling of a release (go01.026.08 would build go1.26.8's tree
+// and MSI under another name), and a number too large for an int used to
+// parse as 0, naming another release.
+func TestParseGoVersionRefusesOtherSpellings(t *testing.T) {
+	for _, s := range []string{
+		"go01.026.08", "go1.026.8", "go1.26.08", "go01.26.8", "go1.27rc01", "go1.27beta007",
+		"go1.99999999999999999999", "go99999999999999999999.1.0", "go1.26.99999999999999999999",
+		"go1.27rc99999999999999999999", "go0.1", "go1.27rc0", "go1.26.8 ", "go1.26.8\x1b[31m",
+	} {
+		if v, err := ParseGoVersion(s); err == nil {
+			t.Errorf("ParseGoVersion(%q) = %v, want an error", s, v)
+		}
+	}
+	for s, want := range map[string]GoVersion{
+		"go1.26.8":   {Major: 1, Minor: 26, Patch: 8},
+		"go1.26.0":   {Major: 1, Minor: 26},
+		"go1.20":     {Major: 1, Minor: 20},
+		"go1.0":      {Major: 1},
+		"go1.27rc1":  {Major: 1, Minor: 27, Pre: "rc", PreNum: 1},
+		"go1.27rc10": {Major: 1, Minor: 27, Pre: "rc", PreNum: 10},
+		"go1.100.0":  {Major: 1, Minor: 100},
+	} {
+		if got, err := ParseGoVersion(s); err != nil || got != want {
+			t.Errorf("ParseGoVersion(%q) = %+v, %v; want %+v", s, got, err, want)
+		}
+	}
+}

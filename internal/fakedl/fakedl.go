@@ -151,12 +151,21 @@ func (s *Server) add(version string, stable bool, arch string, c content, sum st
 
 // SetSHA256 makes the index claim another SHA-256 for a file.
 func (s *Server) SetSHA256(filename, sum string) {
+	s.editFile(filename, func(f *file) { f.SHA256 = sum })
+}
+
+// SetSize makes the index claim another size for a file.
+func (s *Server) SetSize(filename string, size int64) {
+	s.editFile(filename, func(f *file) { f.Size = size })
+}
+
+func (s *Server) editFile(filename string, edit func(*file)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.index {
 		for j := range s.index[i].Files {
 			if s.index[i].Files[j].Filename == filename {
-				s.index[i].Files[j].SHA256 = sum
+				edit(&s.index[i].Files[j])
 			}
 		}
 	}

@@ -28,6 +28,9 @@ var installHints = map[string]string{
 	"gcab":                   "apt-get install gcab",
 	"osslsigncode":           "apt-get install osslsigncode",
 	"curl":                   "apt-get install curl",
+	"zip":                    "apt-get install zip",
+	"7zz":                    "apt-get install 7zip",
+	"python3":                "apt-get install python3",
 	"x86_64-w64-mingw32-gcc": "apt-get install gcc-mingw-w64-x86-64",
 }
 
