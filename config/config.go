@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"reflect"
@@ -33,6 +34,7 @@ type Config struct {
 	Exclude      []string          `yaml:"exclude"`       // globs of distribution files to leave out
 	UpgradeCodes map[string]string `yaml:"upgrade_codes"` // per arch; the official ones by default
 	Pins         map[string]string `yaml:"pins"`          // go1.26.8.windows-amd64: the zip's SHA-256 or the module's h1: hash
+	Setup        *bool             `yaml:"setup"`         // build <msi>-setup.exe beside each MSI; default true
 
 	Installer `yaml:",inline"` // installer behaviour: installer.go
 	Toolsets  `yaml:",inline"` // toolset locations and options: toolsets.go
@@ -43,6 +45,9 @@ type Config struct {
 func Default() Config {
 	return Config{GoVersion: "latest", Arch: List{"amd64"}, Out: "_out", Toolset: "auto"}
 }
+
+// WantSetup reports whether a setup exe is built beside each MSI.
+func (c Config) WantSetup() bool { return c.Setup == nil || *c.Setup }
 
 // List is a list that gomsi.yaml may also spell as a comma-separated string.
 type List []string
@@ -105,25 +110,70 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	return cfg, cfg.check()
 }
 
+// decode reads the one YAML document of gomsi.yaml into cfg. An empty file,
+// one of comments only and a lone null keep the defaults; a list or a scalar
+// at the top, or a second document (after ---), is an error: the decoder
+// would otherwise read the first document and silently drop the rest.
 func decode(data []byte, cfg *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	err := dec.Decode(cfg)
-	if err == nil || errors.Is(err, fs.ErrNotExist) || err.Error() == "EOF" {
+	var doc yaml.Node
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
 		return nil
+	} else if err != nil {
+		return friendlyYAMLError(err)
 	}
-	return friendlyYAMLError(err)
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return fmt.Errorf("line %d: a second YAML document starts here (---), and gomsi reads one: move its keys into the first document and remove the ---", next.Line)
+	case !errors.Is(err, io.EOF):
+		return friendlyYAMLError(err)
+	}
+	top := doc.Content[0]
+	switch {
+	case top.Kind == yaml.MappingNode:
+	case top.Kind == yaml.ScalarNode && top.Tag == "!!null":
+		return nil
+	default:
+		return fmt.Errorf("line %d: the file is %s, not a mapping of keys: write settings as key: value lines, e.g. arch: amd64", top.Line, yamlKind(top))
+	}
+	// Decoded again from the text because yaml.Node.Decode cannot refuse
+	// unknown keys; the file is small.
+	dec = yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		return friendlyYAMLError(err)
+	}
+	return nil
 }
 
-var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
-
-// friendlyYAMLError names an unknown key and lists the known ones.
-func friendlyYAMLError(err error) error {
-	m := unknownField.FindStringSubmatch(err.Error())
-	if m == nil {
-		return err
+func yamlKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the single value %q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
 	}
-	return fmt.Errorf("line %s: unknown key %q (known keys: %s)", m[1], m[2], strings.Join(Keys(), ", "))
+	return "not a mapping"
+}
+
+var (
+	unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
+	duplicateKey = regexp.MustCompile(`line (\d+): mapping key (".*") already defined at line (\d+)`)
+)
+
+// friendlyYAMLError names an unknown key and lists the known ones, or names
+// a key set twice (yaml.v3 refuses those; neither value is taken).
+func friendlyYAMLError(err error) error {
+	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("line %s: unknown key %q (known keys: %s)", m[1], m[2], strings.Join(Keys(), ", "))
+	}
+	if m := duplicateKey.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("line %s: key %s is set twice (also on line %s): keep one", m[1], m[2], m[3])
+	}
+	return err
 }
 
 // Keys lists the top-level keys of gomsi.yaml.

@@ -128,3 +128,34 @@ func TestBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// gomsi.yaml is one mapping: anything the decoder would read only in part
+// (a second document) or not as settings (a list, a scalar) is refused,
+// while files that say nothing keep the defaults.
+func TestConfigFileShape(t *testing.T) {
+	bad := []struct{ body, want string }{
+		{"arch: arm64\n---\nout: elsewhere\n", "line 2: a second YAML document starts here (---)"},
+		{"---\narch: arm64\n---\narch: amd64\n", "line 3: a second YAML document starts here"},
+		{"arch: arm64\n---\n", "line 2: a second YAML document starts here"},
+		{"arch: arm64\n---\n# out: elsewhere\n", "a second YAML document"},
+		{"arch: arm64\n...\n---\nout: x\n", "line 3: a second YAML document"},
+		{"- arch: amd64\n- out: x\n", "line 1: the file is a list, not a mapping of keys"},
+		{"amd64\n", `line 1: the file is the single value "amd64", not a mapping of keys`},
+		{"# settings\n\"arch: amd64\"\n", `line 2: the file is the single value "arch: amd64"`},
+		{"arch: amd64\narch: arm64\n", `line 2: key "arch" is set twice (also on line 1): keep one`},
+		{"publish:\n  repo: a/b\n  repo: c/d\n", `line 3: key "repo" is set twice (also on line 2)`},
+		{"arch: amd64\n---\nfoo: [\n", "read config"},
+	}
+	for _, tt := range bad {
+		_, err := Load(writeConfig(t, tt.body), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), FileName) {
+			t.Errorf("Load(%q) = %v\nwant an error naming %s containing %q", tt.body, err, FileName, tt.want)
+		}
+	}
+	for _, body := range []string{"", "\n\n", "# nothing set yet\n# arch: arm64\n", "---\n", "null\n", "~\n", "---\narch: amd64\n...\n"} {
+		cfg, err := Load(writeConfig(t, body), env(nil))
+		if err != nil || cfg.GoVersion != Default().GoVersion || strings.Join(cfg.Arch, ",") != "amd64" {
+			t.Errorf("Load(%q) = %+v, %v; want the defaults", body, cfg, err)
+		}
+	}
+}

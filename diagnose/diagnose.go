@@ -6,13 +6,12 @@ package diagnose
 
 import (
 	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 )
 
 // Report is what a log says about an installation.
@@ -21,6 +20,9 @@ type Report struct {
 	Failed  *Failure // nil when the log shows no failure
 	Errors  []Error  // every known error code the log mentions, in order
 	Lines   int
+	// Truncated counts the lines longer than MaxLine, of which only the
+	// first MaxLine bytes were analysed.
+	Truncated int
 }
 
 // Failure is the diagnosis of a failed installation.
@@ -56,11 +58,21 @@ var (
 	productName = regexp.MustCompile(`(?:Product: |Message type: 1, Argument: )([^\r\n]*?)(?: -- |$)`)
 )
 
-// Parse reads a verbose log.
+// Parse reads a verbose log, as far as it can be read: ParseFile reports a
+// read error, and an .msi passed in place of its log.
 func Parse(r io.Reader) Report {
-	data, _ := io.ReadAll(r)
-	text := decode(data)
+	rep, _ := parse(r)
+	return rep
+}
+
+// parse streams the log a line at a time, so memory stays bounded (about
+// MaxLine) whatever its size or its longest line.
+func parse(r io.Reader) (Report, error) {
 	var rep Report
+	lines, err := newLineReader(r)
+	if err != nil {
+		return rep, err
+	}
 	var running []string // actions started and not ended, innermost last
 	var failedAction string
 	var last struct { // the last inner action that ended
@@ -69,11 +81,19 @@ func Parse(r io.Reader) Report {
 	}
 	exit := -1
 	var message Error // the last "Product: X -- text" line: a launch condition's message, for one
-	sc := bufio.NewScanner(strings.NewReader(text))
-	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimRight(sc.Text(), "\r")
+	var readErr error
+	for n := 1; ; n++ {
+		line, cut, err := lines.next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				readErr = err
+			}
+			break
+		}
 		rep.Lines = n
+		if cut {
+			rep.Truncated++
+		}
 		if rep.Product == "" {
 			if m := productName.FindStringSubmatch(line); m != nil && m[1] != "" {
 				rep.Product = m[1]
@@ -129,10 +149,10 @@ func Parse(r io.Reader) Report {
 		}
 	}
 	if failedAction == "" && len(rep.Errors) == 0 && exit <= 0 {
-		return rep
+		return rep, readErr
 	}
 	if failedAction == "" && len(rep.Errors) == 0 && exit == 3010 {
-		return rep // success that needs a restart
+		return rep, readErr // success that needs a restart
 	}
 	f := &Failure{Action: failedAction, Exit: max(exit, 0)}
 	if best := bestError(rep.Errors); best != nil {
@@ -149,7 +169,7 @@ func Parse(r io.Reader) Report {
 	}
 	f.Known, _ = Lookup(f.Code)
 	rep.Failed = f
-	return rep
+	return rep, readErr
 }
 
 // topLevel actions end with the status of the whole installation; the one
@@ -191,27 +211,21 @@ func bestError(errs []Error) *Error {
 
 func generic(code int) bool { return code == 1603 || code == 3010 }
 
-// decode turns a UTF-16 log (Windows writes those, with a byte order mark)
-// into text; plain-text logs (Wine's) pass through.
-func decode(b []byte) string {
-	if len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE {
-		u := make([]uint16, 0, len(b)/2)
-		for i := 2; i+1 < len(b); i += 2 {
-			u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
-		}
-		return string(utf16.Decode(u))
-	}
-	return string(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")))
-}
-
 // Write prints the report for a person.
 func (r Report) Write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	if r.Product != "" {
 		fmt.Fprintf(bw, "product:        %s\n", r.Product)
 	}
+	if r.Truncated > 0 {
+		fmt.Fprintf(bw, "note:           %d lines longer than %d KiB were read only in their first %d KiB\n", r.Truncated, MaxLine>>10, MaxLine>>10)
+	}
 	f := r.Failed
-	if f == nil {
+	switch {
+	case f == nil && r.Lines == 0:
+		fmt.Fprintf(bw, "result:         the log is empty: pass the file msiexec wrote with /l*v, after the installation ended\n")
+		return bw.Flush()
+	case f == nil:
 		fmt.Fprintf(bw, "result:         no failure found in %d lines\n", r.Lines)
 		return bw.Flush()
 	}

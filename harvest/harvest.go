@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -83,7 +84,7 @@ func Harvest(fsys fs.FS, opts Options) (*Tree, error) {
 			return nil, fmt.Errorf("harvest: exclude pattern %q: %w", pattern, err)
 		}
 	}
-	h := &harvester{opts: opts, ids: map[string]string{}, scope: uuid.NewSHA1(guidNamespace, []byte(opts.GUIDScope))}
+	h := &harvester{opts: opts, ids: map[string]string{}, usedGlobs: map[string]bool{}, scope: uuid.NewSHA1(guidNamespace, []byte(opts.GUIDScope))}
 	root := &Dir{ID: opts.RootID, Path: "."}
 	h.tree.Root = root
 	dirs := map[string]*Dir{".": root}
@@ -124,6 +125,9 @@ func Harvest(fsys fs.FS, opts Options) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := h.checkExcludes(fsys); err != nil {
+		return nil, err
+	}
 	if err := h.addFolderComponents(root); err != nil {
 		return nil, err
 	}
@@ -135,19 +139,65 @@ type harvester struct {
 	tree  Tree
 	ids   map[string]string // id -> path, to prove uniqueness
 	scope uuid.UUID
+	// usedGlobs are the exclude globs that matched something.
+	usedGlobs map[string]bool
 }
 
 func (h *harvester) excluded(p string) bool {
+	if glob := h.excludedBy(p); glob != "" {
+		h.usedGlobs[glob] = true
+		return true
+	}
+	return false
+}
+
+// excludedBy returns the first exclude glob matching p itself, or "".
+func (h *harvester) excludedBy(p string) string {
 	for _, pattern := range h.opts.Exclude {
 		subject := p
 		if !strings.Contains(pattern, "/") {
 			subject = path.Base(p)
 		}
 		if ok, _ := path.Match(pattern, subject); ok {
-			return true
+			return pattern
 		}
 	}
-	return false
+	return ""
+}
+
+// required lists the files an exclude glob may not remove from a Go
+// distribution: go.exe, and gofmt.exe, which "go fmt" runs from the same
+// folder. Both are what the installer puts on PATH. Only files the
+// distribution has are required, so trees of other shapes still harvest.
+var required = []string{"bin/go.exe", "bin/gofmt.exe"}
+
+// checkExcludes refuses excludes that would leave an MSI of Go without its
+// go command, or without any file at all.
+func (h *harvester) checkExcludes(fsys fs.FS) error {
+	if len(h.usedGlobs) == 0 {
+		return nil
+	}
+	for _, req := range required {
+		if _, err := fs.Stat(fsys, req); err != nil {
+			continue
+		}
+		// The file, or a folder above it that the walk skipped whole.
+		for p := req; p != "."; p = path.Dir(p) {
+			if glob := h.excludedBy(p); glob != "" {
+				return fmt.Errorf("harvest: exclude %q removes %s, without which the installed Go does not work: remove or narrow that glob in gomsi.yaml", glob, req)
+			}
+		}
+	}
+	if h.tree.Files == 0 {
+		var globs []string
+		for _, g := range h.opts.Exclude {
+			if h.usedGlobs[g] {
+				globs = append(globs, strconv.Quote(g))
+			}
+		}
+		return fmt.Errorf("harvest: exclude %s removes every file of the distribution: remove or narrow those globs in gomsi.yaml", strings.Join(globs, ", "))
+	}
+	return nil
 }
 
 func (h *harvester) addComponent(dir *Dir, p string, f *File) error {

@@ -91,7 +91,7 @@ func TestHarvestIsDeterministic(t *testing.T) {
 }
 
 func TestHarvestExclude(t *testing.T) {
-	tree, err := Harvest(testFS(), Options{Exclude: []string{"*_test.go", "misc", "bin/gofmt.exe"}})
+	tree, err := Harvest(testFS(), Options{Exclude: []string{"*_test.go", "misc", "VERSION"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestHarvestExclude(t *testing.T) {
 			got = append(got, c.File.Source)
 		}
 	}
-	if want := "VERSION bin/go.exe src/fmt/print.go"; strings.Join(got, " ") != want {
+	if want := "bin/go.exe bin/gofmt.exe src/fmt/print.go"; strings.Join(got, " ") != want {
 		t.Errorf("after exclusion: %s, want %s", strings.Join(got, " "), want)
 	}
 	if _, err := Harvest(testFS(), Options{Exclude: []string{"[bad"}}); err == nil || !strings.Contains(err.Error(), `exclude pattern "[bad"`) {
@@ -148,5 +148,68 @@ func TestHarvestRemovesEveryFolder(t *testing.T) {
 	}
 	if len(removed) != len(want) {
 		t.Errorf("removed folders %v, want %v", removed, want)
+	}
+}
+
+// An exclude that takes go.exe or gofmt.exe (by name, by a folder above,
+// or by a glob of everything) would build a Go MSI that installs no go
+// command: refused, naming the glob.
+func TestExcludeKeepsTheGoCommand(t *testing.T) {
+	tests := []struct {
+		exclude []string
+		want    string
+	}{
+		{[]string{"bin/go.exe"}, `exclude "bin/go.exe" removes bin/go.exe`},
+		{[]string{"*_test.go", "*.exe"}, `exclude "*.exe" removes bin/go.exe`},
+		{[]string{"go.exe"}, `exclude "go.exe" removes bin/go.exe`},
+		{[]string{"bin"}, `exclude "bin" removes bin/go.exe`},
+		{[]string{"bin/*"}, `exclude "bin/*" removes bin/go.exe`},
+		{[]string{"b?n"}, `exclude "b?n" removes bin/go.exe`},
+		{[]string{"*"}, `exclude "*" removes bin/go.exe`},
+		{[]string{"bin/gofmt.exe"}, `exclude "bin/gofmt.exe" removes bin/gofmt.exe`},
+		{[]string{"gofmt*"}, `exclude "gofmt*" removes bin/gofmt.exe`},
+	}
+	for _, tt := range tests {
+		_, err := Harvest(testFS(), Options{Exclude: tt.exclude})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "gomsi.yaml") {
+			t.Errorf("exclude %q: %v\nwant an error containing %s", tt.exclude, err, tt.want)
+		}
+	}
+}
+
+// A tree without go.exe (not a Go distribution) may lose anything but its
+// last file.
+func TestExcludeLeavesAFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"README":      {Data: []byte("r")},
+		"doc/a.html":  {Data: []byte("a")},
+		"doc/b.html":  {Data: []byte("b")},
+		"src/x/x.go":  {Data: []byte("x")},
+		"src/x/y.txt": {Data: []byte("y")},
+	}
+	for _, tt := range []struct {
+		exclude []string
+		want    string
+	}{
+		{[]string{"*"}, `exclude "*" removes every file`},
+		{[]string{"README", "doc", "src"}, `exclude "README", "doc", "src" removes every file`},
+		{[]string{"*.go", "nothing-matches", "README", "*.*"}, `exclude "*.go", "README", "*.*" removes every file`},
+	} {
+		_, err := Harvest(fsys, Options{Exclude: tt.exclude})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("exclude %q: %v\nwant an error containing %s", tt.exclude, err, tt.want)
+		}
+	}
+	for _, exclude := range [][]string{{"doc", "src"}, {"*.html", "x"}, {"README", "*.html", "*.go"}} {
+		tree, err := Harvest(fsys, Options{Exclude: exclude})
+		if err != nil || tree.Files == 0 {
+			t.Errorf("exclude %q leaves a file: %v", exclude, err)
+		}
+	}
+	// Excludes that spare the go command are fine in a distribution.
+	for _, exclude := range [][]string{{"*_test.go", "misc"}, {"src/*"}, {"*.js", "VERSION"}, {"bin/gofmt.exe.bak"}} {
+		if _, err := Harvest(testFS(), Options{Exclude: exclude}); err != nil {
+			t.Errorf("exclude %q: %v", exclude, err)
+		}
 	}
 }

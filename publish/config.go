@@ -56,13 +56,21 @@ func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	c := Config{Settings: s}
 
-	c.Repo = firstNonEmpty(env("GOMSI_GITHUB_REPO"), strings.TrimSpace(s.Repo), env("GITHUB_REPOSITORY"))
+	repoFrom := "GOMSI_GITHUB_REPO"
+	switch {
+	case env("GOMSI_GITHUB_REPO") != "":
+		c.Repo = env("GOMSI_GITHUB_REPO")
+	case strings.TrimSpace(s.Repo) != "":
+		c.Repo, repoFrom = strings.TrimSpace(s.Repo), "publish.repo"
+	default:
+		c.Repo, repoFrom = env("GITHUB_REPOSITORY"), "GITHUB_REPOSITORY"
+	}
 	if c.Repo == "" {
 		return Config{}, errors.New("configure publish: no repository: set GOMSI_GITHUB_REPO=owner/name or publish.repo in gomsi.yaml")
 	}
-	owner, name, ok := strings.Cut(c.Repo, "/")
-	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/ ") || strings.ContainsAny(owner, " ") {
-		return Config{}, fmt.Errorf("configure publish: repository %q is not owner/name (for example acme/go-msi)", c.Repo)
+	owner, name, err := splitRepo(repoFrom, c.Repo)
+	if err != nil {
+		return Config{}, fmt.Errorf("configure publish: %w", err)
 	}
 	c.Owner, c.Name = owner, name
 
@@ -112,8 +120,8 @@ func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
 
 func tagFromEnv(tag, ref string) (string, error) {
 	if tag != "" {
-		if strings.ContainsAny(tag, " \t~^:?*[\\") || strings.HasPrefix(tag, "refs/") {
-			return "", fmt.Errorf("configure publish: GOMSI_TAG=%q is not a tag name; use the bare name, e.g. v1.26.8", tag)
+		if reason := checkTag(tag); reason != "" {
+			return "", fmt.Errorf("configure publish: %w", badTag("GOMSI_TAG", tag, reason))
 		}
 		return tag, nil
 	}
@@ -123,6 +131,9 @@ func tagFromEnv(tag, ref string) (string, error) {
 	t, ok := strings.CutPrefix(ref, "refs/tags/")
 	if !ok || t == "" {
 		return "", fmt.Errorf("configure publish: GITHUB_REF=%q is not a tag ref (refs/tags/<tag>); set GOMSI_TAG to the release tag", ref)
+	}
+	if reason := checkTag(t); reason != "" {
+		return "", fmt.Errorf("configure publish: %w", badTag("GITHUB_REF", ref, reason))
 	}
 	return t, nil
 }
@@ -165,13 +176,4 @@ func checkServerURL(name, raw string) error {
 		return fmt.Errorf("configure publish: %s=%q is not an http(s) URL, e.g. https://ghe.example.com/", name, raw)
 	}
 	return nil
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

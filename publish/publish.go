@@ -15,7 +15,7 @@ type Release struct {
 	Tag       string   // optional; must match Config.Tag when both are set
 	GoVersion string   // e.g. 1.26.8, for the notes
 	Arches    []string // e.g. amd64, arm64, for the notes
-	Assets    []string // paths of the MSIs
+	Assets    []string // paths of the MSIs and their setup exes (MSIs first: the notes' example uses the first)
 	Fixes     []string // gomsi's fixes over the official installer, for the notes
 }
 
@@ -51,6 +51,9 @@ func (p *Publisher) publish(ctx context.Context, r Release) (Result, error) {
 	}
 	if tag == "" {
 		return res, fmt.Errorf("publish: no release tag: set GOMSI_TAG")
+	}
+	if reason := checkTag(tag); reason != "" {
+		return res, fmt.Errorf("publish: %w", badTag("release tag", tag, reason))
 	}
 
 	files, msis, err := p.prepareFiles(r.Assets)
@@ -89,8 +92,9 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 	seen := map[string]string{}
 	for _, path := range paths {
 		base := filepath.Base(path)
-		if !strings.EqualFold(filepath.Ext(base), ".msi") {
-			return nil, nil, fmt.Errorf("publish: %s is not an .msi; pass only the MSIs, checksum files are made here", path)
+		mediaType, ok := assetTypes[strings.ToLower(filepath.Ext(base))]
+		if !ok {
+			return nil, nil, fmt.Errorf("publish: %s is not an .msi or a setup .exe; pass only those, checksum files are made here", path)
 		}
 		if !safeAssetName(base) {
 			return nil, nil, fmt.Errorf("publish: %s: GitHub would rename an asset called %q (it allows letters, digits, '.', '-', '_', '+' and no leading or trailing '.'); rename the file", path, base)
@@ -110,7 +114,7 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("publish: %w", err)
 		}
-		msis = append(msis, file{name: base, path: path, size: size, sha256: sum, mediaType: "application/x-msi"})
+		msis = append(msis, file{name: base, path: path, size: size, sha256: sum, mediaType: mediaType})
 	}
 
 	all = append(all, msis...)
@@ -119,6 +123,13 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 	}
 	all = append(all, generated(filepath.Join(filepath.Dir(paths[0]), SumsName), sumsContent(msis)))
 	return all, msis, p.writeChecksums(all[len(msis):])
+}
+
+// assetTypes are the media types of what may be published: MSIs and the
+// setup exes built beside them.
+var assetTypes = map[string]string{
+	".msi": "application/x-msi",
+	".exe": "application/vnd.microsoft.portable-executable",
 }
 
 // writeChecksums puts the checksum files on disk (a stale one, say from

@@ -77,6 +77,14 @@ func New(cfg Config, opts ...Option) (*Publisher, error) {
 	if cfg.Owner == "" || cfg.Name == "" {
 		return nil, errors.New("new publisher: no repository; build the config with ConfigFromEnv")
 	}
+	// A Config built by hand gets the checks ConfigFromEnv makes: both go
+	// into API paths.
+	if _, _, err := splitRepo("Config.Owner/Name", cfg.Owner+"/"+cfg.Name); err != nil {
+		return nil, fmt.Errorf("new publisher: %w", err)
+	}
+	if reason := checkTag(cfg.Tag); cfg.Tag != "" && reason != "" {
+		return nil, fmt.Errorf("new publisher: %w", badTag("Config.Tag", cfg.Tag, reason))
+	}
 	if cfg.Token == "" && !cfg.DryRun {
 		return nil, errors.New("new publisher: GITHUB_TOKEN is not set")
 	}

@@ -30,7 +30,7 @@ type remoteAsset struct {
 func (p *Publisher) findRelease(ctx context.Context, tag string) (*github.RepositoryRelease, error) {
 	var rel *github.RepositoryRelease
 	resp, err := p.call(ctx, func() (resp *github.Response, err error) {
-		rel, resp, err = p.gh.Repositories.GetReleaseByTag(ctx, p.cfg.Owner, p.cfg.Name, tag)
+		rel, resp, err = p.gh.Repositories.GetReleaseByTag(ctx, p.cfg.Owner, p.cfg.Name, tagPath(tag))
 		return resp, err
 	})
 	if err == nil {
