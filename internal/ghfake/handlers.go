@@ -55,7 +55,10 @@ func (s *Server) serveAPI(rw http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	now := s.opts.Now()
 	if !now.Before(s.reset) {
-		s.used, s.reset = 0, now.Add(s.opts.Window)
+		// X-RateLimit-Reset is in whole seconds: the window ends on one,
+		// so that a client waiting for the header's second never comes
+		// back before the reset.
+		s.used, s.reset = 0, ceilSecond(now.Add(s.opts.Window))
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
@@ -113,8 +116,8 @@ func (s *Server) serveAPI(rw http.ResponseWriter, r *http.Request) {
 		s.listReleases(w, r, base)
 	case len(p) == 0 && r.Method == http.MethodPost:
 		s.createRelease(w, r, base)
-	case len(p) == 2 && p[0] == "tags" && r.Method == http.MethodGet:
-		s.releaseByTag(w, p[1], base)
+	case len(p) >= 2 && p[0] == "tags" && r.Method == http.MethodGet:
+		s.releaseByTag(w, strings.Join(p[1:], "/"), base) // a tag may hold "/"
 	case len(p) == 1 && r.Method == http.MethodPatch:
 		s.editRelease(w, r, p[0], base)
 	case len(p) == 2 && p[1] == "assets" && r.Method == http.MethodGet:
@@ -137,8 +140,9 @@ func (s *Server) listReleases(w http.ResponseWriter, r *http.Request, base strin
 	s.writePage(w, r, all)
 }
 
+// releaseByTag finds a release by its tag; the path was decoded once
+// already, so a tag holding % stays as it is.
 func (s *Server) releaseByTag(w http.ResponseWriter, tag, base string) {
-	tag, _ = url.PathUnescape(tag)
 	for _, rel := range s.releases {
 		// Drafts have no tag yet: GitHub does not find them by tag.
 		if rel.Tag == tag && !rel.Draft {
@@ -260,4 +264,12 @@ func (s *Server) deleteAsset(w http.ResponseWriter, id string) {
 	}
 	w.Header().Del("Content-Type")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// ceilSecond rounds t up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	if r := t.Truncate(time.Second); !r.Equal(t) {
+		return r.Add(time.Second)
+	}
+	return t
 }
