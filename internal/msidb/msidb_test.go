@@ -109,7 +109,9 @@ func writeSample(t testing.TB) string {
 
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(testtool.Require(t, name), args...).CombinedOutput()
+	cmd := exec.Command(testtool.Require(t, name), args...)
+	cmd.Dir = t.TempDir() // msidump writes binary streams into its working folder, whatever -d says
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, out)
 	}
