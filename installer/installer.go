@@ -121,7 +121,7 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 		Root: stateRoot,
 		Key:  stateKey,
 		Values: []templates.RegistryValue{
-			{Name: "installLocation", Value: "[INSTALLDIR]"},
+			{Name: "installLocation", Property: "INSTALLDIR"},
 			{Name: "installed", Value: "1"},
 			{Name: "version", Value: p.GoVersion.String()},
 			{Name: "release", Value: p.GoVersion.ReleaseKey()},
@@ -138,9 +138,10 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 	}
 	d.Environment = environment(cfg, perUser)
 	for _, c := range d.LaunchConditions {
-		if len(c.Message) > 255 {
-			// LaunchCondition.Description is l255; longer text is cut or refused.
-			return d, fmt.Errorf("plan installer: the launch condition message for %q has %d characters, more than the 255 Windows Installer holds: %s", c.Condition, len(c.Message), c.Message)
+		if n := len(templates.Formatted(c.Message)); n > 255 {
+			// LaunchCondition.Description is l255, and holds the message
+			// escaped; longer text is cut or refused.
+			return d, fmt.Errorf("plan installer: the launch condition message for %q has %d characters, more than the 255 Windows Installer holds: %s", c.Condition, n, c.Message)
 		}
 	}
 	return d, nil

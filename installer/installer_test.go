@@ -216,3 +216,17 @@ func TestPerUserProfileRules(t *testing.T) {
 		t.Errorf("per machine: state in %s (removed: %v), suppresses %q; want INSTALLDIR, nothing removed or suppressed", machine.State.Folder, machine.State.RemoveFolder, SuppressedICE(config.Installer{}))
 	}
 }
+
+// TestLaunchMessageLengthEscaped: LaunchCondition.Description holds the
+// message as formatted escapes it, so the 255-character limit counts the
+// escapes: a name that fits raw but not escaped is refused.
+func TestLaunchMessageLengthEscaped(t *testing.T) {
+	p := mustProduct(t, "go1.26.8", "amd64")
+	if _, err := Plan(config.Installer{}, p, "native"); err != nil {
+		t.Fatal(err)
+	}
+	p.Name = strings.Repeat("[", 40) // 40 raw characters, 160 escaped
+	if _, err := Plan(config.Installer{}, p, "native"); err == nil || !strings.Contains(err.Error(), "more than the 255 Windows Installer holds") {
+		t.Errorf("a message of 255+ escaped characters: %v", err)
+	}
+}

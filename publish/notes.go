@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig/v3"
+	"github.com/gomsi/gomsi/internal/tmplfuncs"
 )
 
 //go:embed release.md.tmpl
@@ -44,7 +44,7 @@ type notes struct {
 // user's file on top of it: its top-level text replaces the body and a
 // {{define "name"}} in it replaces the title, so a user can change either.
 func parseNotes(override string) (*notes, error) {
-	t := template.New("body").Funcs(sprig.TxtFuncMap()).Funcs(template.FuncMap{
+	t := template.New("body").Funcs(tmplfuncs.Map()).Funcs(template.FuncMap{
 		"mib": func(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) },
 	})
 	t = template.Must(t.Parse(defaultTemplate))
@@ -57,6 +57,9 @@ func parseNotes(override string) (*notes, error) {
 		return nil, fmt.Errorf("read publish.body_template: %w", err)
 	}
 	if _, err := t.Parse(string(src)); err != nil {
+		return nil, fmt.Errorf("parse publish.body_template %s: %w", override, err)
+	}
+	if err := tmplfuncs.Check(t); err != nil {
 		return nil, fmt.Errorf("parse publish.body_template %s: %w", override, err)
 	}
 	n.source = override

@@ -110,3 +110,30 @@ func TestBadTemplates(t *testing.T) {
 		t.Error("requests sent despite a broken template")
 	}
 }
+
+// TestNotesCannotReadEnvironment: a body template that calls a function
+// reading the environment, the network, the clock or random numbers is
+// refused when it is read, naming the function, and no secret gets out.
+func TestNotesCannotReadEnvironment(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "ghp_notes_secret_1b7e")
+	dir := t.TempDir()
+	for name, tc := range map[string]struct{ src, want string }{
+		"env":         {`{{ env "GITHUB_TOKEN" }}`, "function env is not available: templates cannot read the environment"},
+		"expandenv":   {`{{ if .Tag }}{{ expandenv "$GITHUB_TOKEN" }}{{ end }}`, "function expandenv is not available"},
+		"in a define": {`{{ define "name" }}{{ "x" | cat (env "HOME") }}{{ end }}body`, "function env is not available"},
+		"network":     {`{{ range .Assets }}{{ getHostByName "example.com" }}{{ end }}`, "function getHostByName is not available: templates cannot use the network"},
+		"clock":       {`{{ now | date "2006" }}`, "templates cannot read the clock"},
+		"random":      {`{{ with .Tag }}{{ uuidv4 }}{{ randAlpha 4 }}{{ end }}`, "templates cannot use random numbers"},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".tmpl")
+		os.WriteFile(path, []byte(tc.src), 0o644)
+		_, err := parseNotes(path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want an error naming %s and saying %q", name, err, path, tc.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "ghp_notes_secret_1b7e") {
+			t.Errorf("%s: the error holds the token: %v", name, err)
+		}
+	}
+}

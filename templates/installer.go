@@ -50,15 +50,19 @@ type RegistrySearch struct {
 }
 
 // SetProperty is an immediate type-51 custom action: Property = Value
-// (formatted) when Condition holds, at Sequence in the execute sequence and,
-// when UI is set, at the same place in the UI sequence.
+// when Condition holds, at Sequence in the execute sequence and, when UI is
+// set, at the same place in the UI sequence. Value is formatted text that
+// gomsi composes from property references ("[INSTALLDIR]"); it never holds
+// data, and templates print it as it is.
 type SetProperty struct {
 	ID, Property, Value, Condition string
 	Sequence                       int
 	UI                             bool
 }
 
-// LaunchCondition refuses to install, showing Message, unless Condition holds.
+// LaunchCondition refuses to install, showing Message, unless Condition
+// holds. Message is literal text: templates print it through formatted,
+// since LaunchCondition.Description is a Formatted column.
 type LaunchCondition struct {
 	Condition, Message string
 }
@@ -85,14 +89,19 @@ type StateComponent struct {
 }
 
 // RegistryValue is a string value under the state key; the first is the
-// component's key path.
+// component's key path. Value is literal text, which templates print through
+// formatted (Registry.Value is a Formatted column); when Property is set,
+// the value is that property's at install time ("[Property]") instead.
 type RegistryValue struct {
 	Name, Value string
+	Property    string
 }
 
 // EnvVar is an environment change, removed on uninstall. Action is "set"
 // (create or update) or "create" (only when unset); Part is "last" (appended
-// to a list separated by ";") or "all".
+// to a list separated by ";") or "all". Value is formatted text that gomsi
+// composes ("[INSTALLDIR]bin"); it never holds data, and templates (and
+// msipatch) write it as it is.
 type EnvVar struct {
 	ID, Name, Value string
 	Action, Part    string

@@ -19,14 +19,14 @@ func testInstaller(toolset string) InstallerData {
 			{ID: "GomsiPinTempFolder", Property: "TempFolder", Value: `[WindowsFolder]Temp\`, Sequence: 1, UI: true},
 			{ID: "SetARPINSTALLLOCATION", Property: "ARPINSTALLLOCATION", Value: "[INSTALLDIR]", Condition: "NOT Installed", Sequence: 1001},
 		},
-		LaunchConditions: []LaunchCondition{{Condition: "Privileged", Message: `Run "as administrator" <elevated>`}, {Condition: `Installed OR VersionNT >= 603 AND V < "2"`, Message: "old"}},
+		LaunchConditions: []LaunchCondition{{Condition: "Privileged", Message: `Run "as administrator" <elevated> [ProductName]`}, {Condition: `Installed OR VersionNT >= 603 AND V < "2"`, Message: "old"}},
 		Upgrades: []UpgradeVersion{
 			{Minimum: "0.0.0", IncludeMinimum: true, Maximum: "1.26.8", IncludeMaximum: true, Property: "WIX_UPGRADE_DETECTED"},
 			{Minimum: "1.26.8", OnlyDetect: true, Property: "WIX_DOWNGRADE_DETECTED"},
 		},
 		RemoveExisting: 1401,
 		State: StateComponent{ID: "cmpInstallState", GUID: "CE7E7973-C543-5F19-B654-89AF98A1B209", Root: "HKLM", Key: `Software\GoProgrammingLanguage`,
-			Values: []RegistryValue{{Name: "installLocation", Value: "[INSTALLDIR]"}, {Name: "installed", Value: "1"}}},
+			Values: []RegistryValue{{Name: "installLocation", Property: "INSTALLDIR"}, {Name: "installed", Value: "1"}, {Name: "note", Value: "[INSTALLDIR] {x} $(env.HOME)"}}},
 		Environment: []EnvVar{
 			{ID: "envPath", Name: "PATH", Value: "[INSTALLDIR]bin", Action: "set", Part: "last", System: true},
 			{ID: "envGOPATH", Name: "GOPATH", Value: `%USERPROFILE%\go`, Action: "create", Part: "all"},

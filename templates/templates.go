@@ -18,10 +18,9 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig/v3"
-
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/internal/tmplfuncs"
 	"github.com/gomsi/gomsi/product"
 )
 
@@ -46,8 +45,12 @@ type Source struct {
 
 // Renderer renders one dialect's templates.
 type Renderer struct {
-	set   *template.Template
-	names []string // the top-level templates, one per output file
+	dialect string
+	set     *template.Template // never executed itself: each render runs a clone with its escaper
+	names   []string           // the top-level templates, one per output file
+	// dollarDefined lists the top-level templates that define GomsiDollar,
+	// without which wixl cannot carry a "$" (see escaper).
+	dollarDefined map[string]bool
 }
 
 // ErrUnknownTemplate is wrapped by errors about user templates that do not
@@ -62,7 +65,7 @@ func New(dialect, overrideDir string) (*Renderer, error) {
 		return nil, fmt.Errorf("load templates: no templates for dialect %q", dialect)
 	}
 	set := template.New("").Funcs(funcs()).Option("missingkey=error")
-	r := &Renderer{set: set}
+	r := &Renderer{dialect: dialect, set: set, dollarDefined: map[string]bool{}}
 	known := map[string]bool{}
 	for _, f := range files {
 		name := path.Base(f)
@@ -80,10 +83,15 @@ func New(dialect, overrideDir string) (*Renderer, error) {
 				return nil, fmt.Errorf("load templates: %w", err)
 			}
 		}
-		if _, err := set.New(name).Parse(string(body)); err != nil {
+		t, err := set.New(name).Parse(string(body))
+		if err != nil {
+			return nil, fmt.Errorf("load template %s: %w", f, err)
+		}
+		if err := tmplfuncs.Check(t); err != nil {
 			return nil, fmt.Errorf("load template %s: %w", f, err)
 		}
 		r.names = append(r.names, name)
+		r.dollarDefined[name] = strings.Contains(string(body), wixlDollarDefine)
 	}
 	if overrideDir != "" {
 		if err := checkOverrides(overrideDir, known); err != nil {
@@ -91,7 +99,9 @@ func New(dialect, overrideDir string) (*Renderer, error) {
 		}
 	}
 	for _, t := range set.Templates() {
-		escapeActions(t)
+		if err := escapeActions(t); err != nil {
+			return nil, fmt.Errorf("load templates: %w", err)
+		}
 	}
 	sort.Strings(r.names)
 	return r, nil
@@ -122,7 +132,7 @@ func (r *Renderer) Render(data Data) ([]Source, error) {
 	var out []Source
 	for _, name := range r.names {
 		var buf bytes.Buffer
-		if err := r.set.ExecuteTemplate(&buf, name, data); err != nil {
+		if err := r.execute(&buf, name, data); err != nil {
 			return nil, fmt.Errorf("render %s: %w", name, err)
 		}
 		out = append(out, Source{Name: strings.TrimSuffix(name, ".tmpl"), Body: buf.Bytes()})
@@ -151,7 +161,7 @@ func (r *Renderer) WriteFiles(data Data, dir string) ([]string, error) {
 func (r *Renderer) writeFile(data Data, name, path string) error {
 	err := atomicfile.Stream(path, 0o644, func(f io.Writer) error {
 		w := bufio.NewWriterSize(f, 64<<10)
-		if err := r.set.ExecuteTemplate(w, name, data); err != nil {
+		if err := r.execute(w, name, data); err != nil {
 			return err
 		}
 		return w.Flush()
@@ -162,9 +172,24 @@ func (r *Renderer) writeFile(data Data, name, path string) error {
 	return nil
 }
 
+// execute renders the top-level template name with the escaper of the
+// toolset data is for.
+func (r *Renderer) execute(w io.Writer, name string, data Data) error {
+	set, err := r.set.Clone()
+	if err != nil {
+		return err
+	}
+	e := newEscaper(r.dialect, data.Toolset, name, r.dollarDefined[name])
+	return set.Funcs(template.FuncMap{"xml": e.value}).ExecuteTemplate(w, name, data)
+}
+
+// funcs are the functions every template can call: tmplfuncs' (no
+// environment, network, clock or random numbers), "xml" (which execute binds
+// to the toolset's escaper), "raw" and "formatted".
 func funcs() template.FuncMap {
-	m := sprig.TxtFuncMap()
-	m["xml"] = escapeXML
+	m := tmplfuncs.Map()
+	m["xml"] = func(any) (string, error) { return "", errors.New("templates: xml runs only inside Render") }
 	m["raw"] = func(s string) string { return s }
+	m["formatted"] = formatted
 	return m
 }

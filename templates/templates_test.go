@@ -20,10 +20,11 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func testData(t *testing.T, toolset string) Data {
 	t.Helper()
 	fsys := fstest.MapFS{
-		"VERSION":                       {Data: []byte("go1.26.8\n")},
-		"bin/go.exe":                    {Data: []byte("MZ")},
-		"doc/Tom & Jerry's <notes>.txt": {Data: []byte("quoted")},
-		"pkg/empty":                     {Mode: 0o755 | (1 << 31)},
+		"VERSION":                              {Data: []byte("go1.26.8\n")},
+		"bin/go.exe":                           {Data: []byte("MZ")},
+		"doc/Tom & Jerry's <notes>.txt":        {Data: []byte("quoted")},
+		"doc/$(env.HOME) $$(x) !(loc.Foo).txt": {Data: []byte("not variables")},
+		"pkg/empty":                            {Mode: 0o755 | (1 << 31)},
 	}
 	tree, err := harvest.Harvest(fsys, harvest.Options{GUIDScope: "test"})
 	if err != nil {
@@ -177,5 +178,56 @@ func TestWriteFiles(t *testing.T) {
 	}
 	if len(entries) != len(sources) {
 		t.Errorf("%d files in %s after a failed render, want the %d earlier ones", len(entries), dir, len(sources))
+	}
+}
+
+// TestUserTemplatesAreHermetic: a user template cannot read the
+// environment (or the network, the clock, random numbers): New refuses it,
+// naming the file and the function.
+func TestUserTemplatesAreHermetic(t *testing.T) {
+	t.Setenv("GOMSI_SIGN_PASSWORD", "pw-hermetic-5c2d")
+	dir := t.TempDir()
+	for src, want := range map[string]string{
+		`<x n="{{ env "GOMSI_SIGN_PASSWORD" }}"/>`:                     "function env is not available: templates cannot read the environment",
+		`{{ range .Tree.Components }}{{ expandenv "$HOME" }}{{ end }}`: "function expandenv is not available",
+		`{{ define "f" }}{{ getHostByName "x" }}{{ end }}`:             "templates cannot use the network",
+		`{{ now }}{{ randAlphaNum 3 }}`:                                "function now is not available",
+	} {
+		os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(src), 0o644)
+		_, err := New("wix3", dir)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), filepath.Join(dir, "Product.wxs.tmpl")) {
+			t.Errorf("%s: %v, want an error naming the file and %q", src, err, want)
+		} else if strings.Contains(err.Error(), "pw-hermetic-5c2d") {
+			t.Errorf("%s: the error holds the password", src)
+		}
+	}
+}
+
+// TestUserTemplateVariableEdges: a "$" or "!" written right before a value
+// is refused at load (with the value it would make a variable), and a wixl
+// template without the GomsiDollar define is refused when a value holds a
+// "$", naming the template and the fix.
+func TestUserTemplateVariableEdges(t *testing.T) {
+	dir := t.TempDir()
+	for _, src := range []string{`<x n="${{ .Product.Name }}"/>`, "<x>!{{ .Product.Name }}</x>"} {
+		os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(src), 0o644)
+		if _, err := New("wix3", dir); err == nil || !strings.Contains(err.Error(), "right before {{ }}") {
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(`<x n="{{ print "$" .Product.Name }}" r="${{ "(raw)" | raw }}"/>`), 0o644)
+	r, err := New("wix3", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := testData(t, "wix3")
+	data.Product.Name = "(env.HOME)"
+	sources, err := r.Render(data)
+	if err != nil || string(sources[1].Body) != `<x n="$$(env.HOME)" r="$(raw)"/>` {
+		t.Errorf("rendered %q, %v", sources[1].Body, err)
+	}
+	data.Toolset = "wixl"
+	if _, err := r.Render(data); err == nil || !strings.Contains(err.Error(), `add the line <?define GomsiDollar = "$"?> after the XML declaration of Product.wxs.tmpl`) {
+		t.Errorf("wixl without the define: %v", err)
 	}
 }

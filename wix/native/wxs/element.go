@@ -1,5 +1,6 @@
 // Package wxs reads WiX v3 source into a tree of elements, resolving the
-// preprocessor variables ($(var.X), $(env.X), <?define?>) on the way, and
+// preprocessor variables ($(var.X), $(env.X), <?define?>) and WiX v3's
+// escapes ($$, and a "!" before a binder variable) on the way, and
 // remembering where each element was written so that errors can say so.
 package wxs
 

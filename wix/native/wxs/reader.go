@@ -63,7 +63,7 @@ func Parse(name string, r io.Reader, opts Options) (*Element, error) {
 				if a.Name.Space != "" {
 					return nil, fmt.Errorf("%s: <%s>: attribute %s:%s from another namespace is not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4", pos, e.Name, a.Name.Space, a.Name.Local)
 				}
-				v, err := p.expand(a.Value)
+				v, err := p.preprocess(a.Value)
 				if err != nil {
 					return nil, fmt.Errorf("%s: <%s %s>: %w", pos, e.Name, a.Name.Local, err)
 				}
@@ -82,7 +82,7 @@ func Parse(name string, r io.Reader, opts Options) (*Element, error) {
 			stack = stack[:len(stack)-1]
 			raw := texts[len(texts)-1]
 			texts = texts[:len(texts)-1]
-			text, err := p.expand(string(bytes.TrimSpace(raw)))
+			text, err := p.preprocess(string(bytes.TrimSpace(raw)))
 			if err != nil {
 				return nil, fmt.Errorf("%s: <%s> text: %w", e.Pos, e.Name, err)
 			}
@@ -143,7 +143,21 @@ func (p *parser) procInst(pos Pos, pi xml.ProcInst) error {
 	return fmt.Errorf("%s: preprocessor instruction <?%s?> is not supported by the native toolset (it supports <?define?> and $(var.X), $(env.X)); use GOMSI_TOOLSET=wix3 or wix4", pos, pi.Target)
 }
 
-// expand replaces $(var.X) and $(env.X); "$$" escapes a dollar as in WiX.
+// preprocess does to an attribute value or an element's text what WiX v3
+// does from candle to light: the preprocessor's expand, then the binder's
+// escapes (resolveBinder).
+func (p *parser) preprocess(s string) (string, error) {
+	v, err := p.expand(s)
+	if err != nil {
+		return "", err
+	}
+	return resolveBinder(v)
+}
+
+// expand replaces $(var.X) and $(env.X) as WiX v3's preprocessor does
+// (PreprocessorCore.PreprocessString, src/tools/wix/PreprocessorCore.cs):
+// "$$" is one literal "$", a "$" before anything else stays, and
+// $(loc.X) is left for the binder.
 func (p *parser) expand(s string) (string, error) {
 	if !strings.Contains(s, "$") {
 		return s, nil
@@ -161,6 +175,13 @@ func (p *parser) expand(s string) (string, error) {
 		case strings.HasPrefix(s, "$$"):
 			b.WriteByte('$')
 			s = s[2:]
+		case strings.HasPrefix(s, "$(loc."):
+			end := strings.IndexByte(s, ')')
+			if end < 0 {
+				return "", fmt.Errorf("unterminated variable reference %q", s)
+			}
+			b.WriteString(s[:end+1])
+			s = s[end+1:]
 		case strings.HasPrefix(s, "$("):
 			end := strings.IndexByte(s, ')')
 			if end < 0 {

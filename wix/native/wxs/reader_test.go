@@ -91,3 +91,32 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestBinderEscapes: as WiX v3's binder, a "!" before a binder variable
+// escapes it (and goes), and an unescaped one is an error, not text.
+func TestBinderEscapes(t *testing.T) {
+	for src, want := range map[string]string{
+		`!!(loc.Foo)`:                     `!(loc.Foo)`,
+		`!!!(loc.Foo)`:                    `!!(loc.Foo)`,
+		`!$$(loc.Foo)`:                    `$(loc.Foo)`,
+		`a !!(bind.FileVersion.fil1) b`:   `a !(bind.FileVersion.fil1) b`,
+		`!!(wix.Ab=$(env.HOME))`:          `!(wix.Ab=/home/u)`,
+		`!(loc.X) !(x) $(loc.X) (loc.Ab)`: `!(loc.X) !(x) $(loc.X) (loc.Ab)`, // not variables: a one-letter name, no namespace
+		`$$(env.HOME) $$$$(x)`:            `$(env.HOME) $$(x)`,
+	} {
+		root, err := parse(t, `<Wix a="`+src+`">`+src+`</Wix>`, nil)
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		if root.Get("a") != want || root.Text != want {
+			t.Errorf("%s: attribute %q, text %q, want %q", src, root.Get("a"), root.Text, want)
+		}
+	}
+	for _, src := range []string{`!(loc.Foo)`, `$(loc.Foo)`, `x!(bind.FileVersion.f)`, `!(wix.Ab=1)`, `$$(bindpath.Src)`} {
+		_, err := parse(t, `<Wix a="`+src+`"/>`, nil)
+		if err == nil || !strings.Contains(err.Error(), "resolved by WiX's binder") || !strings.Contains(err.Error(), "a.wxs:1") {
+			t.Errorf("%s: %v, want the binder error", src, err)
+		}
+	}
+}
