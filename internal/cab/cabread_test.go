@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"compress/flate"
+
+	"github.com/gomsi/gomsi/internal/lzx"
 )
 
 // parsed is a cabinet read back by readCab, an independent reader used where
 // the external tools cannot say what the tests need (header fields) and as
-// a second opinion. It inflates with the standard library, not klauspost.
+// a second opinion. It inflates with the standard library, not klauspost,
+// and decodes LZX with internal/lzx.
 type parsed struct {
 	size     uint32
 	folders  []parsedFolder
@@ -68,7 +72,14 @@ func readCab(path string) (*parsed, error) {
 	}
 	streams := make([][]byte, len(p.folders))
 	for i, fo := range p.folders {
-		if fo.typ != typeMSZIP {
+		var lzxd *lzx.Decoder
+		switch {
+		case fo.typ == typeMSZIP, fo.typ == typeStored:
+		case fo.typ&0xFF == typeLZX:
+			if lzxd, err = lzx.NewDecoder(int(fo.typ >> 8)); err != nil {
+				return nil, fmt.Errorf("folder %d: %w", i, err)
+			}
+		default:
 			return nil, fmt.Errorf("folder %d compression %d", i, fo.typ)
 		}
 		if i == 0 && int(fo.dataStart) != off {
@@ -82,22 +93,31 @@ func readCab(path string) (*parsed, error) {
 			if got := checksum(raw[pos+4:pos+8], checksum(data, 0)); got != sum {
 				return nil, fmt.Errorf("folder %d block %d: checksum %08x, stored %08x", i, b, got, sum)
 			}
-			if string(data[:2]) != "CK" {
-				return nil, fmt.Errorf("folder %d block %d: no CK signature", i, b)
-			}
 			if b < int(fo.blocks)-1 && nu != blockSize {
 				return nil, fmt.Errorf("folder %d block %d: %d bytes before the last block", i, b, nu)
 			}
-			r := flate.NewReaderDict(bytes.NewReader(data[2:]), window)
-			block, err := io.ReadAll(r)
-			if err != nil {
-				return nil, fmt.Errorf("folder %d block %d: inflate: %w", i, b, err)
+			var block []byte
+			switch {
+			case lzxd != nil:
+				if block, err = lzxd.Frame(data, nu); err != nil {
+					return nil, fmt.Errorf("folder %d block %d: %w", i, b, err)
+				}
+			case fo.typ == typeStored:
+				block = data
+			default:
+				if string(data[:2]) != "CK" {
+					return nil, fmt.Errorf("folder %d block %d: no CK signature", i, b)
+				}
+				r := flate.NewReaderDict(bytes.NewReader(data[2:]), window)
+				if block, err = io.ReadAll(r); err != nil {
+					return nil, fmt.Errorf("folder %d block %d: inflate: %w", i, b, err)
+				}
 			}
 			if len(block) != nu {
 				return nil, fmt.Errorf("folder %d block %d: %d bytes, header says %d", i, b, len(block), nu)
 			}
 			out = append(out, block...)
-			window = block
+			window = slices.Clone(block)
 			pos += 8 + nc
 		}
 		if i+1 < len(p.folders) && pos != int(p.folders[i+1].dataStart) {

@@ -11,7 +11,9 @@ const (
 	headerSize   = 36 // CFHEADER without reserve or cabinet-set fields
 	folderSize   = 8  // CFFOLDER
 	fileSize     = 16 // CFFILE before its name
+	typeStored   = 0
 	typeMSZIP    = 1
+	typeLZX      = 3 // | window bits << 8
 	attrArchive  = 0x20
 	attrNameUTF8 = 0x80
 	maxNameBytes = 255 // CFFILE names, without the NUL
@@ -42,7 +44,7 @@ func dosTime(t time.Time) (date, tm uint16, err error) {
 // CFHEADER, the CFFOLDERs and the CFFILEs. dataStart[i] is the offset of
 // folder i's first CFDATA and total the size of the whole cabinet, both
 // known only after compression.
-func cabHeader(c *cabPlan, files []File, total int64, dataStart []int64, date, tm uint16) []byte {
+func cabHeader(c *cabPlan, files []File, total int64, dataStart []int64, date, tm, typ uint16) []byte {
 	b := make([]byte, 0, c.headerBytes)
 	le := binary.LittleEndian
 	b = append(b, 'M', 'S', 'C', 'F')
@@ -60,7 +62,7 @@ func cabHeader(c *cabPlan, files []File, total int64, dataStart []int64, date, t
 	for i, f := range c.folders {
 		b = le.AppendUint32(b, uint32(dataStart[i]))
 		b = le.AppendUint16(b, uint16(f.blocks()))
-		b = le.AppendUint16(b, typeMSZIP)
+		b = le.AppendUint16(b, typ)
 	}
 	for i, f := range c.folders {
 		var off int64

@@ -34,8 +34,17 @@ func worstCase(size int64) int64 {
 // planner splits files into cabinets and folders.
 type planner struct {
 	maxCab, maxFolder int64
+	overhead          int64 // most bytes a CFDATA adds to its block; 0 for MSZIP's
 	name              func(i int) string
 	cabs              []cabPlan
+}
+
+// worst is worstCase for the planner's method.
+func (p *planner) worst(size int64) int64 {
+	if p.overhead == 0 {
+		return worstCase(size)
+	}
+	return size + (size+blockSize-1)/blockSize*p.overhead
 }
 
 func (p *planner) plan(files []File) ([]cabPlan, error) {
@@ -74,7 +83,7 @@ func (p *planner) add(c *cabPlan, i int, f File) bool {
 		if last.size+f.Size > p.maxFolder {
 			newFolder = true
 		} else {
-			data += worstCase(last.size+f.Size) - worstCase(last.size)
+			data += p.worst(last.size+f.Size) - p.worst(last.size)
 		}
 	}
 	if newFolder {
@@ -82,7 +91,7 @@ func (p *planner) add(c *cabPlan, i int, f File) bool {
 			return false
 		}
 		header += folderSize
-		data += worstCase(f.Size)
+		data += p.worst(f.Size)
 	}
 	if header+data > MaxCabinetBytes {
 		return false

@@ -227,20 +227,22 @@ func TestFailedBuildLeavesNothing(t *testing.T) {
 		"file longer than planned":         "longer than",
 		"cancelled":                        context.Canceled.Error(),
 	}
-	for name, mutate := range cases {
-		fs, ctx := mutate(append([]File(nil), files...))
-		out := t.TempDir()
-		// Small cabinets so that earlier cabinets are complete when the
-		// failure comes: they must go too.
-		cabs, err := Build(ctx, fs, Options{Dir: out, MaxCabinetSize: 100_000, Workers: 2})
-		if err == nil || !strings.Contains(err.Error(), wants[name]) {
-			t.Errorf("%s: Build = %v, %v", name, cabs, err)
-		}
-		if name == "cancelled" && !errors.Is(err, context.Canceled) {
-			t.Errorf("cancelled: %v does not wrap context.Canceled", err)
-		}
-		if left := leftovers(t, out); len(left) != 0 {
-			t.Errorf("%s: left %v", name, left)
+	for _, method := range []Method{MSZIP, LZX, Stored} {
+		for name, mutate := range cases {
+			fs, ctx := mutate(append([]File(nil), files...))
+			out := t.TempDir()
+			// Small cabinets so that earlier cabinets are complete when the
+			// failure comes: they must go too.
+			cabs, err := Build(ctx, fs, Options{Dir: out, MaxCabinetSize: 100_000, Workers: 2, Method: method})
+			if err == nil || !strings.Contains(err.Error(), wants[name]) {
+				t.Errorf("%v, %s: Build = %v, %v", method, name, cabs, err)
+			}
+			if name == "cancelled" && !errors.Is(err, context.Canceled) {
+				t.Errorf("%v, cancelled: %v does not wrap context.Canceled", method, err)
+			}
+			if left := leftovers(t, out); len(left) != 0 {
+				t.Errorf("%v, %s: left %v", method, name, left)
+			}
 		}
 	}
 }

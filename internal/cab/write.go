@@ -102,7 +102,7 @@ func (w *writer) fill(ctx context.Context, f *os.File, c *cabPlan, cab *Cabinet)
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	header := cabHeader(c, w.b.files, off, starts, w.b.o.date, w.b.o.time)
+	header := cabHeader(c, w.b.files, off, starts, w.b.o.date, w.b.o.time, typeMSZIP)
 	if int64(len(header)) != c.headerBytes {
 		return fmt.Errorf("header is %d bytes, planned %d", len(header), c.headerBytes)
 	}

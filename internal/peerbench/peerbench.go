@@ -41,6 +41,7 @@ var Comparisons = []Comparison{
 	{Job: "extract the fixture (15,036 files)", Package: "./dist", Benchmark: "BenchmarkExtractFixture", Benchtime: "3x", Peer: "unzip", Ratio: "gomsi/unzip"},
 	{Job: "harvest + render the WiX sources", Package: "./pipeline", Benchmark: "BenchmarkHarvestRender", Benchtime: "5x", Peer: "wixl-heat", Ratio: "gomsi/wixl-heat", Target: 0.5},
 	{Job: "compile the fixture's MSI", Package: "./wix/native", Benchmark: "BenchmarkFixtureNativeVsWixl", Benchtime: "1x", Peer: "wixl", Ratio: "native/wixl-time", Target: 0.2},
+	{Job: "compile the fixture's MSI with LZX 21 (vs MSZIP, xz -3)", Package: "./wix/native", Benchmark: "BenchmarkFixtureLZXVsWixl", Benchtime: "1x", Peer: "wixl", Ratio: "lzx/wixl-time", Target: 0.5},
 	{Job: "build the fixture's cabinet (MSZIP)", Package: "./internal/cab", Benchmark: "BenchmarkBuildFixture/default", Benchtime: "1x", Peer: "gcab", Ratio: "speedup/gcab", Speedup: true},
 	{Job: "write an MSI database", Package: "./internal/msidb", Benchmark: "BenchmarkWriteVsMsibuild", Benchtime: "3x", Peer: "msibuild", Ratio: "native/msibuild"},
 	{Job: "sign and timestamp the fixture's MSI", Package: "./sign", Benchmark: "BenchmarkSignMSI", Benchtime: "3x", Peer: "osslsigncode", Ratio: "speedup-x", Speedup: true},

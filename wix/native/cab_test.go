@@ -1,6 +1,7 @@
 package native_test
 
 import (
+	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +23,7 @@ func TestSplitCabinetsPassStrictInflater(t *testing.T) {
 	b := buildMSI(t, root, func(p *pipeline.Pipeline) {
 		p.Toolsets[0].(*native.Toolset).MaxCabinetSize = 20000
 	})
-	cabs := assertCabinetsValid(t, b.MSI)
+	cabs, _ := assertCabinetsValid(t, b.MSI)
 	if len(cabs) < 3 {
 		t.Errorf("%d cabinets with a 20000-byte limit, want several", len(cabs))
 	}
@@ -45,16 +46,20 @@ func TestSplitCabinetsPassStrictInflater(t *testing.T) {
 }
 
 // assertCabinetsValid extracts every embedded cabinet and runs cabextract
-// -t on it; it returns the cabinet stream names.
-func assertCabinetsValid(t *testing.T, msi string) []string {
+// -t (libmspack) and 7zz t (7-Zip's own MSZIP and LZX decoders) on it; it
+// returns the cabinet stream names and the compression type of every
+// folder.
+func assertCabinetsValid(t *testing.T, msi string) ([]string, []uint16) {
 	t.Helper()
 	msiinfo := testtool.Require(t, "msiinfo")
 	cabextract := testtool.Require(t, "cabextract")
+	sevenZip := testtool.Require(t, "7zz")
 	out, err := exec.Command(msiinfo, "streams", msi).CombinedOutput()
 	if err != nil {
 		t.Fatalf("msiinfo streams: %v: %s", err, out)
 	}
 	var cabs []string
+	var types []uint16
 	dir := t.TempDir()
 	for _, name := range strings.Fields(string(out)) {
 		if !strings.HasSuffix(name, ".cab") {
@@ -75,11 +80,30 @@ func assertCabinetsValid(t *testing.T, msi string) []string {
 		if out, err := exec.Command(cabextract, "-t", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "All done, no errors") {
 			t.Errorf("cabextract -t %s: %v: %s", name, err, msitest.Tail(string(out)))
 		}
+		if out, err := exec.Command(sevenZip, "t", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "Everything is Ok") {
+			t.Errorf("7zz t %s: %v: %s", name, err, msitest.Tail(string(out)))
+		}
+		types = append(types, folderTypes(t, path)...)
 	}
 	if len(cabs) == 0 {
 		t.Fatalf("no cabinet streams in %s: %s", msi, out)
 	}
-	return cabs
+	return cabs, types
+}
+
+// folderTypes reads the typeCompress of every CFFOLDER of a cabinet.
+func folderTypes(t *testing.T, path string) []uint16 {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil || len(raw) < 36 {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	le := binary.LittleEndian
+	var types []uint16
+	for i := range int(le.Uint16(raw[26:])) {
+		types = append(types, le.Uint16(raw[36+8*i+6:]))
+	}
+	return types
 }
 
 func atoi(t *testing.T, s string) int {

@@ -2,6 +2,7 @@ package native
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -14,72 +15,109 @@ import (
 	"github.com/gomsi/gomsi/wix/native/fileinfo"
 )
 
-// addFiles measures the files, packs them into cabinets in work and adds
-// the File, MsiFileHash and Media rows and the cabinet streams to db. It
-// returns the number of files.
-func (t *Toolset) addFiles(ctx context.Context, db *msidb.Database, pkg *compile.Package, work string, epoch time.Time, hasEpoch bool) (int, error) {
+// measure reads the size, version and hash of every file, and checks the
+// rules WiX's binder checks once it knows them.
+func (t *Toolset) measure(ctx context.Context, pkg *compile.Package) ([]fileinfo.Info, error) {
 	paths := make([]string, len(pkg.Files))
 	for i, f := range pkg.Files {
 		paths[i] = f.Source
 	}
 	start := time.Now()
 	infos, err := fileinfo.ReadAll(ctx, paths)
+	var ferr *fileinfo.Error
+	if errors.As(err, &ferr) {
+		f := pkg.Files[ferr.Index]
+		return nil, fmt.Errorf("%s: File %s: Source: %w", f.Pos, f.Key, ferr.Err)
+	}
 	if err != nil {
-		return 0, fmt.Errorf("read files: %w", err)
+		return nil, fmt.Errorf("read files: %w", err)
 	}
 	t.logf("native: measured %d files (%s)", len(paths), time.Since(start).Round(time.Millisecond))
+	for i, f := range pkg.Files {
+		if infos[i].Size > math.MaxInt32 {
+			return nil, fmt.Errorf("%s: File %s: %s is %d bytes; Windows Installer files must be under 2 GiB", f.Pos, f.Key, f.Source, infos[i].Size)
+		}
+	}
+	if err := checkAutoGUIDs(pkg, infos); err != nil {
+		return nil, err
+	}
+	return infos, nil
+}
+
+// checkAutoGUIDs applies WiX v3's rule for a generated component GUID in a
+// component of several files (Binder.cs:5810-5823): the key file must be
+// versioned and the others unversioned, or a new version of a file could
+// go unnoticed by the GUID.
+func checkAutoGUIDs(pkg *compile.Package, infos []fileinfo.Info) error {
+	if len(pkg.SeveralFileAutoGUIDs) == 0 {
+		return nil
+	}
+	index := make(map[*compile.File]int, len(pkg.Files))
+	for i, f := range pkg.Files {
+		index[f] = i
+	}
+	var errs []error
+	for _, c := range pkg.SeveralFileAutoGUIDs {
+		for _, f := range c.Files {
+			versioned := infos[index[f]].Version != ""
+			switch {
+			case f == c.KeyFile && !versioned:
+				errs = append(errs, fmt.Errorf("%s: component %s has %d files and a generated GUID, but its key file %s is not versioned: WiX allows that only with a versioned key file; give the component an explicit Guid or put each file in a component of its own", c.Pos, c.ID, len(c.Files), f.Key))
+			case f != c.KeyFile && versioned:
+				errs = append(errs, fmt.Errorf("%s: component %s has a generated GUID, but %s, which is not its key path, is versioned: WiX allows only unversioned files beside the key file; give the component an explicit Guid or put each file in a component of its own", c.Pos, c.ID, f.Key))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// addFiles adds the File, MsiFileHash and Media rows and the cabinet
+// streams to db.
+func addFiles(db *msidb.Database, pkg *compile.Package, infos []fileinfo.Info, media []medium) error {
 	fileTable, err := db.Table("File")
 	if err != nil {
-		return 0, err
+		return err
 	}
 	for i, f := range pkg.Files {
 		info := infos[i]
-		if info.Size > math.MaxInt32 {
-			return 0, fmt.Errorf("%s: File %s: %s is %d bytes; Windows Installer files must be under 2 GiB", f.Pos, f.Key, f.Source, info.Size)
-		}
 		err := fileTable.AddRow(f.Key, f.Component, f.FileName, info.Size, nilIfEmpty(info.Version), nilIfEmpty(info.Language), f.Attributes, i+1)
 		if err != nil {
-			return 0, fmt.Errorf("%s: %w", f.Pos, err)
+			return fmt.Errorf("%s: %w", f.Pos, err)
 		}
 		if info.Version == "" {
 			hashes, err := db.Table("MsiFileHash")
 			if err != nil {
-				return 0, err
+				return err
 			}
 			if err := hashes.AddRow(f.Key, 0, info.Hash[0], info.Hash[1], info.Hash[2], info.Hash[3]); err != nil {
-				return 0, err
+				return err
 			}
 		}
 	}
-	start = time.Now()
-	media, err := t.layout(ctx, pkg, infos, work, epoch, hasEpoch)
+	if len(media) == 0 {
+		return nil
+	}
+	mt, err := db.Table("Media")
 	if err != nil {
-		return 0, err
+		return err
 	}
-	t.logf("native: packed %d cabinets (%s)", len(media), time.Since(start).Round(time.Millisecond))
-	if len(media) > 0 {
-		mt, err := db.Table("Media")
-		if err != nil {
-			return 0, err
-		}
-		for _, m := range media {
-			var cabinet any
-			if m.stream != "" {
-				cabinet = "#" + m.stream
-				st, err := msidb.FileStream(m.path)
-				if err != nil {
-					return 0, err
-				}
-				if err := db.AddStream(m.stream, st); err != nil {
-					return 0, err
-				}
+	for _, m := range media {
+		var cabinet any
+		if m.stream != "" {
+			cabinet = "#" + m.stream
+			st, err := msidb.FileStream(m.path)
+			if err != nil {
+				return err
 			}
-			if err := mt.AddRow(m.id, m.lastSequence, nilIfEmpty(m.diskPrompt), cabinet, nilIfEmpty(m.volumeLabel), nil); err != nil {
-				return 0, err
+			if err := db.AddStream(m.stream, st); err != nil {
+				return err
 			}
 		}
+		if err := mt.AddRow(m.id, m.lastSequence, nilIfEmpty(m.diskPrompt), cabinet, nilIfEmpty(m.volumeLabel), nil); err != nil {
+			return err
+		}
 	}
-	return len(pkg.Files), nil
+	return nil
 }
 
 // medium is one Media row and its cabinet.
@@ -109,7 +147,8 @@ func (t *Toolset) layout(ctx context.Context, pkg *compile.Package, infos []file
 		return fs
 	}
 	if tm := pkg.Template; tm != nil {
-		opts.NamePattern, opts.Level = tm.Pattern, tm.Level
+		opts.NamePattern = tm.Pattern
+		setCompression(&opts, tm.Compression)
 		if opts.MaxCabinetSize == 0 || tm.MaxSize < opts.MaxCabinetSize {
 			opts.MaxCabinetSize = tm.MaxSize
 		}
@@ -161,7 +200,7 @@ func (t *Toolset) layout(ctx context.Context, pkg *compile.Package, infos []file
 			continue
 		}
 		o := opts
-		o.Level = m.Level
+		setCompression(&o, m.Compression)
 		o.NamePattern = fmt.Sprintf("disk%d-%%d.cab", id)
 		cabs, err := cab.Build(ctx, cabFiles(lo, next), o)
 		if err != nil {
@@ -181,6 +220,25 @@ func (t *Toolset) layout(ctx context.Context, pkg *compile.Package, infos []file
 		}
 	}
 	return media, nil
+}
+
+// setCompression maps WiX's CompressionLevel to a cabinet format as WiX v3
+// does (cabcutil.cpp): low, medium and high are LZX with windows of 2^15,
+// 2^18 and 2^21 bytes, none is stored, and mszip, like no level at all
+// (light's default), is MSZIP at cab's default deflate level.
+func setCompression(o *cab.Options, level string) {
+	switch level {
+	case "low":
+		o.Method, o.WindowBits = cab.LZX, 15
+	case "medium":
+		o.Method, o.WindowBits = cab.LZX, 18
+	case "high":
+		o.Method, o.WindowBits = cab.LZX, 21
+	case "none":
+		o.Method = cab.Stored
+	default:
+		o.Method = cab.MSZIP
+	}
 }
 
 // splitName names the n-th cabinet cut from an authored one: go.cab -> go2.cab.

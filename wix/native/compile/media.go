@@ -22,7 +22,7 @@ func (c *compiler) media(e *wxs.Element) {
 		}
 	}
 	m := &Media{ID: id, Cabinet: e.Get("Cabinet"), Embed: yes(e, "EmbedCab"), DiskPrompt: e.Get("DiskPrompt"), VolumeLabel: e.Get("VolumeLabel"), Pos: e.Pos}
-	m.Level = c.level(e)
+	m.Compression = c.compression(e)
 	if m.Embed && m.Cabinet == "" {
 		c.err(e.Errorf("EmbedCab=\"yes\" needs a Cabinet name"))
 	}
@@ -48,7 +48,7 @@ func (c *compiler) mediaTemplate(e *wxs.Element) {
 	if strings.Count(pattern, "{0}") != 1 || strings.Contains(pattern, "%") {
 		c.err(e.Errorf("CabinetTemplate %q must hold {0} once (and no %%)", pattern))
 	}
-	t := &MediaTemplate{Pattern: strings.Replace(pattern, "{0}", "%d", 1), Embed: yes(e, "EmbedCab"), Level: c.level(e), MaxSize: 200 << 20, Pos: e.Pos}
+	t := &MediaTemplate{Pattern: strings.Replace(pattern, "{0}", "%d", 1), Embed: yes(e, "EmbedCab"), Compression: c.compression(e), MaxSize: 200 << 20, Pos: e.Pos}
 	if s := e.Get("MaximumUncompressedMediaSize"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -62,24 +62,14 @@ func (c *compiler) mediaTemplate(e *wxs.Element) {
 	c.pkg.Template = t
 }
 
-// level maps WiX's CompressionLevel to a deflate level: every level is
-// MSZIP here (WiX's high/medium/low mean LZX, which the native toolset does
-// not write), so they choose how hard deflate works. high is 7, not 9: on
-// the Go distribution 9 saves another 1.6% for nearly four times the time.
-func (c *compiler) level(e *wxs.Element) int {
+// compression checks WiX's CompressionLevel; the toolset maps it to a
+// cabinet format (wix/native/media.go).
+func (c *compiler) compression(e *wxs.Element) string {
 	switch v := e.Get("CompressionLevel"); v {
-	case "":
-		return 0
-	case "low":
-		return 1
-	case "medium", "mszip":
-		return 0
-	case "high":
-		return 7
-	case "none":
-		c.err(e.Errorf("CompressionLevel=\"none\" is not supported by the native toolset: use low, medium, mszip or high"))
+	case "", "none", "low", "medium", "high", "mszip":
+		return v
 	default:
-		c.err(e.Errorf("CompressionLevel %q: use low, medium, mszip or high", v))
+		c.err(e.Errorf("CompressionLevel %q: use none, low, medium, high or mszip", v))
 	}
-	return 0
+	return ""
 }
