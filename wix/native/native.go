@@ -1,7 +1,7 @@
 // Package native is gomsi's own WiX compiler, the "native" toolset: it
 // reads the WiX v3 source gomsi renders (package wxs), compiles it into
 // tables (package compile), measures the files (package fileinfo), packs
-// them into MSZIP cabinets on every core (internal/cab) and writes the
+// them into LZX or MSZIP cabinets on every core (internal/cab) and writes the
 // database (internal/msidb). Nothing outside Go is needed, on any OS, and
 // the same inputs and SOURCE_DATE_EPOCH give a byte-identical package.
 package native
@@ -108,13 +108,8 @@ func (t *Toolset) build(ctx context.Context, job wix.Job) error {
 	if err != nil {
 		return err
 	}
-	db := msidb.New()
-	db.CodePage = pkg.CodePage
-	db.Summary = pkg.Summary
-	if hasEpoch {
-		db.Summary.Created, db.Summary.Saved = epoch, epoch
-	}
-	if err := pkg.Tables.AddTo(db); err != nil {
+	infos, err := t.measure(ctx, pkg)
+	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(job.Out), 0o755); err != nil {
@@ -125,8 +120,32 @@ func (t *Toolset) build(ctx context.Context, job wix.Job) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	files, err := t.addFiles(ctx, db, pkg, work, epoch, hasEpoch)
+	packed := time.Now()
+	media, err := t.layout(ctx, pkg, infos, work, epoch, hasEpoch)
 	if err != nil {
+		return err
+	}
+	t.logf("native: packed %d cabinets (%s)", len(media), time.Since(packed).Round(time.Millisecond))
+	summary := pkg.Summary
+	if hasEpoch {
+		summary.Created, summary.Saved = epoch, epoch
+	}
+	if pkg.ProductCode == "*" {
+		derived := time.Now()
+		code, err := deriveProductCode(pkg, summary, infos, media)
+		if err != nil {
+			return err
+		}
+		pkg.SetProductCode(code)
+		t.logf("native: derived ProductCode %s from the package (%s)", code, time.Since(derived).Round(time.Millisecond))
+	}
+	db := msidb.New()
+	db.CodePage = pkg.CodePage
+	db.Summary = summary
+	if err := pkg.Tables.AddTo(db); err != nil {
+		return err
+	}
+	if err := addFiles(db, pkg, infos, media); err != nil {
 		return err
 	}
 	written := time.Now()
@@ -134,7 +153,7 @@ func (t *Toolset) build(ctx context.Context, job wix.Job) error {
 		return fmt.Errorf("write %s: %w", job.Out, err)
 	}
 	t.logf("native: wrote the database (%s)", time.Since(written).Round(time.Millisecond))
-	t.logf("native: compiled %d files into %s (%s)", files, job.Out, time.Since(start).Round(time.Millisecond))
+	t.logf("native: compiled %d files into %s (%s)", len(pkg.Files), job.Out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -38,15 +38,24 @@ func TestFixtureExtractsByteForByte(t *testing.T) {
 		t.Errorf("harvested %d files, want 15036", b.Tree.Files)
 	}
 	msitest.AssertExtractsTo(t, b.MSI, b.Dist.Root)
-	assertCabinetsValid(t, b.MSI)
+	// gomsi's source asks for CompressionLevel="high": LZX with a 2 MiB
+	// window, which Wine's cabinet.dll decodes below.
+	_, types := assertCabinetsValid(t, b.MSI)
+	for _, typ := range types {
+		if typ != 0x1503 {
+			t.Errorf("cabinet folder type %#x, want LZX 21 (0x1503)", typ)
+		}
+	}
 	checkStorageRules(t, b.MSI)
 
-	// Wine installs it, and the installed go.exe runs.
+	// Wine installs it, every installed file is the distribution's, and
+	// the installed go.exe runs.
 	wine := win10(t)
 	addProcessPrng(t, wine)
 	if log, err := wine.Msiexec("/i", b.MSI, "/qn"); err != nil {
 		t.Fatalf("install: %v\n%s", err, msitest.Tail(log))
 	}
+	msitest.AssertSameFiles(t, wine.Path(`C:\Program Files\Go`), b.Dist.Root)
 	// GOPATH is set: Wine stores the installer's %USERPROFILE%\go unexpanded.
 	bat := "@set GOPATH=C:\\gopath\r\n@\"C:\\Program Files\\Go\\bin\\go.exe\" version\r\n"
 	if err := os.WriteFile(wine.Path(`C:\goversion.bat`), []byte(bat), 0o644); err != nil {

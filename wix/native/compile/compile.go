@@ -61,6 +61,7 @@ type compiler struct {
 	components map[string]*component
 	compOrder  []string
 	groups     map[string]*group
+	groupOrder []string
 	features   map[string]*feature
 	featOrder  []string
 	refs       []ref // references to check once everything is defined
@@ -76,6 +77,10 @@ type compiler struct {
 	propPos    map[string]wxs.Pos
 	declared   map[string]bool
 	lists      map[string][]string
+
+	// groupExpansions counts groups expanded into features: tests check
+	// that it grows with the groups, not with the paths to them.
+	groupExpansions int
 }
 
 // ref is a reference to an identifier defined somewhere in the sources.

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"encoding/binary"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"unicode/utf16"
@@ -17,13 +18,46 @@ var componentNamespace = uuid.MustParse("3064E5C6-FB63-4FE9-AC49-E446A792EFA5")
 
 type component struct {
 	id, dir    string
-	guid       string // "*" until resolved
+	guid       string // "*" until resolved; "" for an unmanaged component
 	attributes int
 	condition  string
-	keyPath    string // File, Registry key or "" for the directory
-	keyFile    *File  // set when the key path is a file
+	key        keyPath
 	files      []*File
 	e          *wxs.Element
+}
+
+// keyPath is a component's key path as WiX v3 picks it (Compiler.cs
+// ParseComponentElement, lines 2666-2677): the File or RegistryValue marked
+// KeyPath="yes", the component's directory when the Component is marked,
+// else the first File or RegistryValue in document order (KeyPath="no"
+// opts a direct child out), else the directory.
+type keyPath struct {
+	id       string    // File or Registry row; "" for the directory
+	file     *File     // when a file
+	reg      *regValue // when a registry value
+	explicit bool      // something said KeyPath="yes"
+}
+
+// regValue is what WiX hashes of a registry key path for Guid="*".
+type regValue struct {
+	root      int
+	key, name string
+}
+
+// mark makes id the explicit key path; a second one is an error.
+func (k *keyPath) mark(c *compiler, e *wxs.Element, comp *component, id string, file *File, reg *regValue) {
+	if k.explicit {
+		c.err(e.Errorf("a second key path in component %s", comp.id))
+		return
+	}
+	*k = keyPath{id: id, file: file, reg: reg, explicit: true}
+}
+
+// offer makes id the key path when nothing was chosen yet.
+func (k *keyPath) offer(id string, file *File, reg *regValue) {
+	if !k.explicit && k.id == "" {
+		*k = keyPath{id: id, file: file, reg: reg}
+	}
 }
 
 func (c *compiler) component(e *wxs.Element, s scope) {
@@ -48,13 +82,23 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 		return
 	}
 	comp := &component{id: id, dir: dir, e: e}
-	comp.guid = e.Get("Guid")
-	if comp.guid != "" && comp.guid != "*" {
-		g, err := guid(comp.guid)
+	// A missing Guid is "*" in WiX v3 (Compiler.cs:2334, string guid = "*");
+	// an empty one is a deliberate unmanaged component (ComponentId NULL).
+	g, hasGUID := e.Attr("Guid")
+	switch {
+	case !hasGUID || g == "*":
+		comp.guid = "*"
+	case g == "":
+		if yes(e, "Permanent") {
+			// WiX v3 Compiler.cs:2485-2488, IllegalAttributeValueWithOtherAttribute.
+			c.err(e.Errorf("Permanent=\"yes\" cannot go with Guid=\"\" (an unmanaged component): give the component a Guid or \"*\""))
+		}
+	default:
+		norm, err := guid(g)
 		if err != nil {
 			c.err(e.Errorf("Guid: %v", err))
 		}
-		comp.guid = g
+		comp.guid = norm
 	}
 	if c.yesNo(e, "Win64", c.opts.Platform == "x64" || c.opts.Platform == "arm64") {
 		comp.attributes |= 256
@@ -82,9 +126,8 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 	if s.group != nil {
 		s.group.items = append(s.group.items, ref{"Component", id, e})
 	}
-	explicitKey := ""
 	if yes(e, "KeyPath") {
-		explicitKey = "\x00dir" // the directory, stated
+		comp.key.mark(c, e, comp, "", nil, nil) // the directory, stated
 	}
 	for _, ch := range e.Children {
 		if !c.known(ch) {
@@ -97,9 +140,12 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 			if f == nil {
 				continue
 			}
-			if yes(ch, "KeyPath") {
-				c.setKeyPath(ch, comp, &explicitKey, f.Key)
-				comp.keyFile = f
+			switch ch.Get("KeyPath") {
+			case "yes":
+				comp.key.mark(c, ch, comp, f.Key, f, nil)
+			case "no":
+			default:
+				comp.key.offer(f.Key, f, nil)
 			}
 		case "CreateFolder":
 			c.createFolder(ch, cs)
@@ -108,7 +154,7 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 		case "RemoveFile":
 			c.removeFile(ch, cs)
 		case "RegistryKey", "RegistryValue":
-			c.registry(ch, cs, "", "", &explicitKey)
+			c.registry(ch, cs, "", "", false)
 		case "Environment":
 			c.environment(ch, cs)
 		case "Shortcut":
@@ -123,24 +169,9 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 			c.unexpected(ch, "Component")
 		}
 	}
-	switch {
-	case explicitKey == "\x00dir" || explicitKey == "":
-		comp.keyPath = ""
-		if explicitKey == "" && len(comp.files) > 0 {
-			// WiX makes the first file the key path when none is marked.
-			comp.keyPath, comp.keyFile = comp.files[0].Key, comp.files[0]
-		}
-	default:
-		comp.keyPath = explicitKey
+	if comp.key.reg != nil {
+		comp.attributes |= 4 // msidbComponentAttributesRegistryKeyPath
 	}
-}
-
-func (c *compiler) setKeyPath(e *wxs.Element, comp *component, key *string, id string) {
-	if *key != "" {
-		c.err(e.Errorf("a second key path in component %s", comp.id))
-		return
-	}
-	*key = id
 }
 
 func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
@@ -235,8 +266,8 @@ func (c *compiler) finishComponents() {
 		if comp.condition != "" {
 			cond = comp.condition
 		}
-		if comp.keyPath != "" {
-			key = comp.keyPath
+		if comp.key.id != "" {
+			key = comp.key.id
 		}
 		if comp.guid != "" {
 			gid = comp.guid
@@ -245,30 +276,72 @@ func (c *compiler) finishComponents() {
 	}
 }
 
-// generatedGUID resolves Guid="*" as WiX does: a name-based UUID (version 5,
-// SHA-1) of the key file's canonical target path in UTF-16LE, standard
-// folders by their id, the rest lower-cased. WiX's own test data pins it:
-// ProgramFilesFolder\guidcompatibility\foo.bar gives AD87A3DE-042B-5CB1-...
-// Only file key paths qualify.
+// generatedGUID resolves Guid="*" as WiX v3's binder does (Binder.cs
+// 5669-5820): a name-based UUID (version 5, SHA-1, UTF-16LE) of the key
+// path. A key file gives its canonical target path (standard folders by
+// their id, the rest lower-cased; WiX's own test data pins it:
+// ProgramFilesFolder\guidcompatibility\foo.bar gives AD87A3DE-042B-5CB1-...).
+// A registry key path gives "64" for a 64-bit component, then
+// root\key\name lower-cased, the root as the Registry table's number. A
+// directory key path has no GUID to derive.
 func (c *compiler) generatedGUID(comp *component) string {
-	if comp.keyFile == nil {
-		c.err(comp.e.Errorf("Guid=\"*\" needs a file as the key path (WiX derives the GUID from its target path); give the component an explicit Guid"))
+	switch {
+	case comp.key.file != nil:
+		return c.fileKeyGUID(comp)
+	case comp.key.reg != nil:
+		if len(comp.files) > 0 {
+			// Compiler.cs:2697-2700, IllegalComponentWithAutoGeneratedGuid(true).
+			c.err(comp.e.Errorf("Guid=\"*\" cannot be derived for a component with files and a registry key path: give it an explicit Guid, or put the files in components of their own"))
+			return ""
+		}
+		r := comp.key.reg
+		bitness := ""
+		if comp.attributes&256 != 0 {
+			bitness = "64"
+		}
+		return wixUUID(strings.ToLower(fmt.Sprintf("%s%d\\%s\\%s", bitness, r.root, r.key, r.name)))
+	default:
+		// Binder.cs:5674-5677, IllegalComponentWithAutoGeneratedGuid.
+		what := "Guid=\"*\""
+		if _, has := comp.e.Attr("Guid"); !has {
+			what = "a component without Guid (WiX reads it as \"*\")"
+		}
+		c.err(comp.e.Errorf("%s needs a File or RegistryValue as the key path (WiX derives the GUID from it); a folder key path cannot have a generated GUID: give the component an explicit Guid", what))
 		return ""
 	}
+}
+
+// nonCanonicalPaths are the key file paths WiX v3 refuses to derive GUIDs
+// from (Binder.cs:5797-5807): standard folders reached by name.
+var nonCanonicalPaths = []string{`PersonalFolder\my pictures`, `ProgramFilesFolder\common files`,
+	`ProgramMenuFolder\startup`, "TARGETDIR", `StartMenuFolder\programs`, `WindowsFolder\fonts`}
+
+func (c *compiler) fileKeyGUID(comp *component) string {
 	dir, ok := c.targetPath(comp.dir)
 	if !ok {
 		return ""
 	}
-	long := comp.keyFile.FileName
+	long := comp.key.file.FileName
 	if i := strings.IndexByte(long, '|'); i >= 0 {
 		long = long[i+1:]
 	}
 	path := dir + `\` + strings.ToLower(long)
-	if strings.HasPrefix(path, "TARGETDIR") {
-		c.err(comp.e.Errorf("Guid=\"*\" for a file directly under TARGETDIR: WiX refuses such paths; install it under a standard folder or give an explicit Guid"))
-		return ""
+	for _, p := range nonCanonicalPaths {
+		if strings.HasPrefix(path, p) {
+			c.err(comp.e.Errorf("Guid=\"*\" for the key file %s: WiX refuses paths under %s (not rooted in a standard folder by its id); install it under a standard folder or give an explicit Guid", path, p))
+			return ""
+		}
 	}
-	units := utf16.Encode([]rune(path))
+	if len(comp.files) > 1 {
+		c.pkg.SeveralFileAutoGUIDs = append(c.pkg.SeveralFileAutoGUIDs, AutoGUIDComponent{ID: comp.id, KeyFile: comp.key.file, Files: comp.files, Pos: comp.e.Pos})
+	}
+	return wixUUID(path)
+}
+
+// wixUUID is WiX's Uuid.NewUuid(WixComponentGuidNamespace, s) for a
+// component GUID, braced and upper-case.
+func wixUUID(s string) string {
+	units := utf16.Encode([]rune(s))
 	b := make([]byte, 2*len(units))
 	for i, u := range units {
 		binary.LittleEndian.PutUint16(b[2*i:], u)

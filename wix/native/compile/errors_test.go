@@ -39,7 +39,7 @@ func TestReferenceErrors(t *testing.T) {
 		"missing group":  {comp, `<ComponentRef Id="C"/><ComponentGroupRef Id="G"/>`, `ComponentGroup "G" is not defined`},
 		"duplicate prop": {comp + `<Property Id="A" Value="1"/><Property Id="A" Value="2"/>`, `<ComponentRef Id="C"/>`, "property A is set twice"},
 		"bad guid":       {`<DirectoryRef Id="INSTALLDIR"><Component Id="C" Guid="nope"/></DirectoryRef>`, `<ComponentRef Id="C"/>`, `"nope" is not a GUID`},
-		"star no file":   {`<DirectoryRef Id="INSTALLDIR"><Component Id="C" Guid="*"><CreateFolder/></Component></DirectoryRef>`, `<ComponentRef Id="C"/>`, `Guid="*" needs a file as the key path`},
+		"star no file":   {`<DirectoryRef Id="INSTALLDIR"><Component Id="C" Guid="*"><CreateFolder/></Component></DirectoryRef>`, `<ComponentRef Id="C"/>`, `Guid="*" needs a File or RegistryValue as the key path`},
 	} {
 		_, err := compileSources(t, product(c.body, c.feature))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

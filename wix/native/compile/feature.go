@@ -1,7 +1,9 @@
 package compile
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gomsi/gomsi/wix/native/wxs"
 )
@@ -34,6 +36,7 @@ func (c *compiler) componentGroup(e *wxs.Element, s scope) {
 	}
 	g := &group{id: id, e: e}
 	c.groups[id] = g
+	c.groupOrder = append(c.groupOrder, id)
 	dir := s.dir
 	if d := e.Get("Directory"); d != "" {
 		dir = d
@@ -171,18 +174,22 @@ func (c *compiler) featureCondition(e *wxs.Element, f *feature) {
 }
 
 // finishFeatures adds FeatureComponents rows, expanding groups, and checks
-// that every component belongs to a feature.
+// that every component belongs to a feature. Like WiX v3's linker
+// (Linker.cs FlattenGroup, 1910-2010), a group's content is reached once
+// however often it is referenced, a component reached twice in one
+// feature gets one row, one in several features a row in each, and groups
+// that reference each other in a cycle are an error.
 func (c *compiler) finishFeatures() {
+	if !c.checkGroups() {
+		return
+	}
 	inFeature := map[string]bool{}
 	for _, fid := range c.featOrder {
 		f := c.features[fid]
 		seen := map[string]bool{}
-		var expand func(items []ref, depth int)
-		expand = func(items []ref, depth int) {
-			if depth > 64 {
-				c.err(f.e.Errorf("component groups nest more than 64 deep (a cycle?)"))
-				return
-			}
+		expanded := map[string]bool{}
+		var expand func(items []ref)
+		expand = func(items []ref) {
 			for _, it := range items {
 				switch it.kind {
 				case "Component":
@@ -201,11 +208,15 @@ func (c *compiler) finishFeatures() {
 						c.err(it.e.Errorf("ComponentGroup %q is not defined in any source", it.id))
 						continue
 					}
-					expand(g.items, depth+1)
+					if !expanded[it.id] {
+						expanded[it.id] = true
+						c.groupExpansions++
+						expand(g.items)
+					}
 				}
 			}
 		}
-		expand(f.items, 0)
+		expand(f.items)
 	}
 	for _, id := range c.compOrder {
 		if !inFeature[id] {
@@ -216,4 +227,48 @@ func (c *compiler) finishFeatures() {
 	if len(c.featOrder) == 0 {
 		c.err(c.product.Errorf("no Feature: a package needs at least one"))
 	}
+}
+
+// checkGroups reports ComponentGroups that reference themselves, directly
+// or through others (WiX v3: ReferenceLoopDetected, Linker.cs:1925-1944),
+// visiting each group once. It reports whether there was none.
+func (c *compiler) checkGroups() bool {
+	const (
+		unvisited = iota
+		onPath
+		done
+	)
+	state := map[string]int{}
+	var stack []string // the groups being visited, outermost first
+	reported := map[string]bool{}
+	ok := true
+	var visit func(id string)
+	visit = func(id string) {
+		state[id] = onPath
+		stack = append(stack, id)
+		for _, it := range c.groups[id].items {
+			if it.kind != "ComponentGroup" || c.groups[it.id] == nil {
+				continue
+			}
+			switch state[it.id] {
+			case unvisited:
+				visit(it.id)
+			case onPath:
+				ok = false
+				loop := strings.Join(append(slices.Clone(stack[slices.Index(stack, it.id):]), it.id), " -> ")
+				if !reported[loop] {
+					reported[loop] = true
+					c.err(it.e.Errorf("ComponentGroup %s references itself through %s: group references must not form a cycle; remove one of the ComponentGroupRefs", it.id, loop))
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[id] = done
+	}
+	for _, id := range c.groupOrder {
+		if state[id] == unvisited {
+			visit(id)
+		}
+	}
+	return ok
 }

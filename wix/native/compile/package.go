@@ -14,10 +14,34 @@ type Package struct {
 	Template *MediaTemplate // nil unless a MediaTemplate was authored
 	Summary  msidb.Summary
 	CodePage int
-	// ProductCode is the resolved ProductCode property.
+	// ProductCode is the ProductCode property: a GUID, or "*" (Product/@Id
+	// "*") until the caller derives one and calls SetProductCode.
 	ProductCode string
+	// SeveralFileAutoGUIDs are the components whose Guid="*" comes from a
+	// key file among other files, which WiX allows only when the key file
+	// is versioned and the others are not: the caller checks once it has
+	// measured the files.
+	SeveralFileAutoGUIDs []AutoGUIDComponent
 
 	compressed bool
+}
+
+// AutoGUIDComponent is a component with a generated GUID and several files.
+type AutoGUIDComponent struct {
+	ID      string
+	KeyFile *File
+	Files   []*File
+	Pos     wxs.Pos
+}
+
+// SetProductCode replaces ProductCode "*" in the Property table with code.
+func (p *Package) SetProductCode(code string) {
+	p.ProductCode = code
+	for _, row := range p.Tables.Rows("Property") {
+		if row[0] == "ProductCode" {
+			row[1] = code
+		}
+	}
 }
 
 // File is one File element: its row values but size, version and sequence.
@@ -39,7 +63,7 @@ type Media struct {
 	ID          int
 	Cabinet     string // "" for uncompressed media
 	Embed       bool
-	Level       int // deflate level; 0 for the default
+	Compression string // CompressionLevel as authored: "", none, low, medium, high or mszip
 	DiskPrompt  string
 	VolumeLabel string
 	Pos         wxs.Pos
@@ -47,9 +71,9 @@ type Media struct {
 
 // MediaTemplate is an authored MediaTemplate element.
 type MediaTemplate struct {
-	Pattern string // cabinet names, one %d
-	Embed   bool
-	Level   int
-	MaxSize int64 // uncompressed bytes per cabinet
-	Pos     wxs.Pos
+	Pattern     string // cabinet names, one %d
+	Embed       bool
+	Compression string // as Media.Compression
+	MaxSize     int64  // uncompressed bytes per cabinet
+	Pos         wxs.Pos
 }

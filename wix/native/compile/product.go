@@ -1,19 +1,10 @@
 package compile
 
 import (
-	"crypto/sha256"
-	"fmt"
 	"strconv"
-	"strings"
-
-	"github.com/google/uuid"
 
 	"github.com/gomsi/gomsi/wix/native/wxs"
 )
-
-// productNamespace derives ProductCode "*" from the product's identity and
-// its source, so two builds of the same source agree.
-var productNamespace = uuid.MustParse("B3E4F2F1-37D6-4C5B-9F0B-6E2A8E0C1D77")
 
 func (c *compiler) productElement(e *wxs.Element) {
 	c.err(e.CheckAttrs("Id", "Name", "Language", "Version", "Manufacturer", "UpgradeCode", "Codepage"))
@@ -31,12 +22,19 @@ func (c *compiler) productElement(e *wxs.Element) {
 		}
 		c.pkg.CodePage = n
 	}
-	code := e.Get("Id")
-	if code == "*" || code == "" {
-		code = c.deriveProductCode(e)
-	} else if g, err := guid(code); err != nil {
-		c.err(e.Errorf("Id: %v", err))
-	} else {
+	// WiX v3 requires Product/@Id (Compiler.cs:13031) and
+	// leaves "*" in the Property row for the binder to replace; so does this
+	// compiler, for the caller (Package.SetProductCode).
+	code, hasID := e.Attr("Id")
+	switch {
+	case !hasID || code == "":
+		c.err(e.Errorf("Id is required: give the ProductCode as a GUID, or Id=\"*\" to derive it from the package's content"))
+	case code == "*":
+	default:
+		g, err := guid(code)
+		if err != nil {
+			c.err(e.Errorf("Id: %v", err))
+		}
 		code = g
 	}
 	c.pkg.ProductCode = code
@@ -73,33 +71,6 @@ func (c *compiler) productElement(e *wxs.Element) {
 		return
 	}
 	c.packageElement(pkg, e)
-}
-
-// deriveProductCode stands in for WiX's random ProductCode "*": a hash of
-// the product's identity and its whole source, so it is reproducible yet
-// changes whenever the package's content is authored differently.
-func (c *compiler) deriveProductCode(e *wxs.Element) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", e.Get("UpgradeCode"), e.Get("Version"), e.Get("Language"), e.Get("Name"), c.opts.Platform)
-	writeTree(h, e)
-	return "{" + strings.ToUpper(uuid.NewSHA1(productNamespace, h.Sum(nil)).String()) + "}"
-}
-
-// writeTree hashes the source's content. Source paths are left out: where
-// the files sit on the build machine does not change the product.
-func writeTree(h interface{ Write([]byte) (int, error) }, e *wxs.Element) {
-	fmt.Fprintf(h, "<%s", e.Name)
-	for _, a := range e.Attrs {
-		if a.Name == "Source" || a.Name == "SourceFile" {
-			continue
-		}
-		fmt.Fprintf(h, " %s=%q", a.Name, a.Value)
-	}
-	fmt.Fprintf(h, ">%q", e.Text)
-	for _, ch := range e.Children {
-		writeTree(h, ch)
-	}
-	fmt.Fprintf(h, "</%s>", e.Name)
 }
 
 func (c *compiler) packageElement(e *wxs.Element, product *wxs.Element) {

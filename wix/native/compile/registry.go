@@ -12,8 +12,8 @@ import (
 var registryRoots = map[string]int{"HKMU": -1, "HKCR": 0, "HKCU": 1, "HKLM": 2, "HKU": 3}
 
 // registry handles RegistryKey and RegistryValue in a component; key and
-// root come from an enclosing RegistryKey.
-func (c *compiler) registry(e *wxs.Element, s scope, root, key string, keyPath *string) {
+// root come from an enclosing RegistryKey (nested).
+func (c *compiler) registry(e *wxs.Element, s scope, root, key string, nested bool) {
 	if r := e.Get("Root"); r != "" {
 		root = r
 	}
@@ -65,7 +65,7 @@ func (c *compiler) registry(e *wxs.Element, s scope, root, key string, keyPath *
 			}
 			switch ch.Name {
 			case "RegistryKey", "RegistryValue":
-				c.registry(ch, s, root, key, keyPath)
+				c.registry(ch, s, root, key, true)
 			default:
 				c.unexpected(ch, "RegistryKey")
 			}
@@ -82,9 +82,15 @@ func (c *compiler) registry(e *wxs.Element, s scope, root, key string, keyPath *
 			id = c.regID(s.comp.id, rootN, key, name)
 		}
 		c.add(e, "Registry", id, rootN, key, nilIfEmpty(name), value, s.comp.id)
-		if yes(e, "KeyPath") {
-			c.setKeyPath(e, s.comp, keyPath, id)
-			s.comp.attributes |= 4 // msidbComponentAttributesRegistryKeyPath
+		reg := &regValue{root: rootN, key: key, name: name}
+		switch {
+		case yes(e, "KeyPath"):
+			s.comp.key.mark(c, e, s.comp, id, nil, reg)
+		case e.Get("KeyPath") == "no" && !nested:
+			// Only a direct child opts out: WiX offers a RegistryKey's
+			// first value whatever it says (Compiler.cs:13746-13764).
+		default:
+			s.comp.key.offer(id, nil, reg)
 		}
 	}
 }

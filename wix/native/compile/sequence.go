@@ -245,13 +245,14 @@ func place(table string, all map[string]*scheduled, order []string) error {
 		}
 	}
 	var errs []string
-	var visit func(anchor *scheduled, depth int)
-	visit = func(anchor *scheduled, depth int) {
-		if depth > 100 {
-			errs = append(errs, fmt.Sprintf("%s: actions scheduled relative to each other in a cycle around %s", table, anchor.name))
-			return
-		}
-		next := anchor.seq
+	placed := map[string]bool{}
+	// visit numbers the actions relative to anchor and returns the highest
+	// number its After chain took. Each action has one anchor, so the
+	// actions reached from the absolute ones form trees, each visited once.
+	var visit func(anchor *scheduled) int
+	visit = func(anchor *scheduled) int {
+		placed[anchor.name] = true
+		next, highest := anchor.seq, anchor.seq
 		for _, a := range after[anchor.name] {
 			next++
 			if other, taken := used[next]; taken {
@@ -259,8 +260,8 @@ func place(table string, all map[string]*scheduled, order []string) error {
 			}
 			a.seq = next
 			used[next] = a.name
-			visit(a, depth+1)
-			next = maxAfter(a, after)
+			next = visit(a)
+			highest = max(highest, next)
 		}
 		prev := anchor.seq
 		list := before[anchor.name]
@@ -272,8 +273,9 @@ func place(table string, all map[string]*scheduled, order []string) error {
 			}
 			a.seq = prev
 			used[prev] = a.name
-			visit(a, depth+1)
+			visit(a)
 		}
+		return highest
 	}
 	var anchors []*scheduled
 	for _, a := range all {
@@ -283,7 +285,7 @@ func place(table string, all map[string]*scheduled, order []string) error {
 	}
 	sort.Slice(anchors, func(i, j int) bool { return anchors[i].seq < anchors[j].seq })
 	for _, a := range anchors {
-		visit(a, 0)
+		visit(a)
 	}
 	for _, name := range order {
 		a := all[name]
@@ -292,19 +294,44 @@ func place(table string, all map[string]*scheduled, order []string) error {
 			errs = append(errs, fmt.Sprintf("%s: %s in %s is scheduled relative to %s, which is not in that sequence", a.e.Pos, a.name, table, target))
 		}
 	}
+	errs = append(errs, cycles(table, all, order, placed)...)
 	if len(errs) > 0 {
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return nil
 }
 
-// maxAfter is the highest number an action and its After chain took.
-func maxAfter(a *scheduled, after map[string][]*scheduled) int {
-	n := a.seq
-	for _, b := range after[a.name] {
-		if m := maxAfter(b, after); m > n {
-			n = m
+// cycles reports the actions left unplaced because their Before/After
+// anchors lead back to themselves (WiX v3: ActionCircularDependency,
+// Linker.cs:2774-2777), each cycle once, naming every action in it.
+func cycles(table string, all map[string]*scheduled, order []string, placed map[string]bool) []string {
+	var errs []string
+	for _, name := range order {
+		if placed[name] {
+			continue
+		}
+		// Follow the anchors until one repeats (a cycle) or is missing.
+		index := map[string]int{}
+		var chain []*scheduled
+		for a := all[name]; a != nil && !placed[a.name]; a = all[a.after+a.before] {
+			if i, seen := index[a.name]; seen {
+				var parts []string
+				for _, b := range chain[i:] {
+					rel, target := "After", b.after
+					if b.before != "" {
+						rel, target = "Before", b.before
+					}
+					parts = append(parts, fmt.Sprintf("%s %s %s (%s)", b.name, rel, target, b.e.Pos))
+				}
+				errs = append(errs, fmt.Sprintf("%s: %s in %s is scheduled in a cycle: %s; give one of them a Sequence or another anchor", chain[i].e.Pos, chain[i].name, table, strings.Join(parts, ", ")))
+				break
+			}
+			index[a.name] = len(chain)
+			chain = append(chain, a)
+		}
+		for _, a := range chain {
+			placed[a.name] = true // reported (or anchored to a missing action, reported above)
 		}
 	}
-	return n
+	return errs
 }

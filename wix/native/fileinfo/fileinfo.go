@@ -26,18 +26,32 @@ type Info struct {
 // Read measures one file. Files with a version resource are versioned and
 // not hashed, as Windows Installer compares them by version.
 func Read(path string) (Info, error) {
-	f, err := os.Open(path)
+	// Opening a FIFO waits for a writer and a device may do anything:
+	// refuse them before opening, and open without blocking in case the
+	// path changed in between.
+	st, err := os.Stat(path)
+	if err != nil {
+		return Info{}, err
+	}
+	if err := regular(path, st); err != nil {
+		return Info{}, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlocking, 0)
 	if err != nil {
 		return Info{}, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	opened, err := f.Stat()
 	if err != nil {
 		return Info{}, err
 	}
-	if !st.Mode().IsRegular() {
-		return Info{}, fmt.Errorf("%s is not a regular file", path)
+	if err := regular(path, opened); err != nil {
+		return Info{}, err
 	}
+	if !os.SameFile(st, opened) {
+		return Info{}, fmt.Errorf("%s changed while it was being read", path)
+	}
+	st = opened
 	info := Info{Size: st.Size()}
 	var magic [2]byte
 	if n, _ := f.ReadAt(magic[:], 0); n == 2 && magic == [2]byte{'M', 'Z'} {
@@ -56,6 +70,36 @@ func Read(path string) (Info, error) {
 	}
 	return info, nil
 }
+
+// regular refuses anything but a regular file, saying what it is.
+func regular(path string, st os.FileInfo) error {
+	m := st.Mode()
+	var what string
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		what = "a folder"
+	case m&os.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	case m&os.ModeDevice != 0:
+		what = "a device"
+	default:
+		what = "not a regular file"
+	}
+	return fmt.Errorf("%s is %s: a package can only hold regular files", path, what)
+}
+
+// Error is the first file ReadAll could not measure: paths[Index].
+type Error struct {
+	Index int
+	Err   error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
 
 // ReadAll measures files on every core; infos[i] describes paths[i].
 func ReadAll(ctx context.Context, paths []string) ([]Info, error) {
@@ -87,9 +131,9 @@ feed:
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range errs {
+	for i, e := range errs {
 		if e != nil {
-			return nil, e
+			return nil, &Error{Index: i, Err: e}
 		}
 	}
 	return infos, nil
