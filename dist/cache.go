@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,22 +108,62 @@ func fileSHA256(path string) (string, error) {
 	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }
 
-// staleAge is how old a temporary file must be before another process may
-// remove it: older than any real download, so a live one is never touched.
-const staleAge = 24 * time.Hour
+// staleAge is how long a temporary file must have gone unwritten before
+// another process may remove it: a live download writes at least once per
+// GOMSI_IDLE_TIMEOUT or gives up, and sleeps at most retryAfterMax between
+// attempts, so a temporary file untouched for longer belongs to a process
+// that was killed.
+const staleAge = time.Hour
 
-// cleanStale removes the temporary files and trees in dir that processes
-// which were killed left behind: those older than maxAge.
+// IsTemporary reports whether name is one of the temporary names gomsi's
+// writers use beside their outputs: "." + the output's name + a mark
+// (".tmp-" for atomicfile, the toolsets, downloads and extracted trees;
+// ".cab-" for the native compiler's cabinet folders; ".sign-" for signing;
+// a ".tmp" end for the MSI database writer), or ".msipatch-" folders.
+func IsTemporary(name string) bool {
+	if !strings.HasPrefix(name, ".") {
+		return false
+	}
+	return strings.Contains(name, tempSuffix) || strings.Contains(name, ".cab-") || strings.Contains(name, ".sign-") ||
+		strings.HasSuffix(name, ".tmp") || strings.HasPrefix(name, ".msipatch-")
+}
+
+// SweepTemporaries removes the temporary files and trees (IsTemporary) in
+// dir that killed processes left behind: all of them when minAge is 0 (the
+// caller knows no other process writes in dir), else those unwritten for
+// longer than minAge.
+func SweepTemporaries(dir string, minAge time.Duration) {
+	cleanStale(dir, minAge, time.Now())
+}
+
+// SweepCache removes from every folder of the download cache the temporary
+// files that killed processes left there, once unwritten for staleAge: the
+// cache is shared by processes that hold no common lock, so a younger one
+// may be another process's download in progress.
+func SweepCache(cacheDir string) {
+	now := time.Now()
+	filepath.WalkDir(cacheDir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			if path != cacheDir && IsTemporary(d.Name()) {
+				return filepath.SkipDir
+			}
+			cleanStale(path, staleAge, now)
+		}
+		return nil
+	})
+}
+
+// cleanStale is SweepTemporaries at the time now.
 func cleanStale(dir string, maxAge time.Duration, now time.Time) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !strings.Contains(e.Name(), tempSuffix) || !strings.HasPrefix(e.Name(), ".") {
+		if !IsTemporary(e.Name()) {
 			continue
 		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > maxAge {
+		if info, err := e.Info(); err == nil && (maxAge <= 0 || now.Sub(info.ModTime()) > maxAge) {
 			os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}

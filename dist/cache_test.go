@@ -42,8 +42,9 @@ func TestCleanStale(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
 	for name, age := range map[string]time.Duration{
-		".go.zip.tmp-123":   48 * time.Hour, // left by a killed process
-		".go.zip.tmp-456":   time.Hour,      // maybe another process, still downloading
+		".go.zip.tmp-123":   48 * time.Hour,   // left by a killed process
+		".go.zip.tmp-456":   30 * time.Minute, // maybe another process, still downloading
+		".go.zip.tmp-789":   2 * time.Hour,    // a download untouched for longer than it may stall
 		"go.zip":            48 * time.Hour,
 		"notes.tmp-but-not": 48 * time.Hour,
 	} {
@@ -92,5 +93,64 @@ func TestDefaultCacheDir(t *testing.T) {
 	}
 	if dir != "/tmp/xdg-cache/gomsi" {
 		t.Errorf("DefaultCacheDir() = %s", dir)
+	}
+}
+
+// TestSweepCache: temporary files left in any folder of the cache by killed
+// processes go once unwritten for an hour; younger ones (maybe another
+// process's download) and real files stay.
+func TestSweepCache(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	files := map[string]time.Time{
+		"dl/ab12/.go1.26.8.windows-amd64.zip.tmp-1":                            old,
+		"dl/.index-0123456789abcdef.json.tmp-2":                                old,
+		"mod/golang.org/toolchain/@v/.v0.0.1-go1.26.8.windows-amd64.zip.tmp-3": old,
+		"sumdb/sum.golang.org/.latest.tmp-4":                                   old,
+		"dl/ab12/.go1.26.8.windows-amd64.zip.tmp-5":                            time.Now(),
+		"dl/ab12/go1.26.8.windows-amd64.zip":                                   old,
+		"dl/ab12/.go1.26.8.windows-amd64.zip.lock":                             old,
+	}
+	for name, mtime := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	SweepCache(dir)
+	var left []string
+	for _, f := range cacheFiles(t, dir) {
+		if strings.Contains(f, ".tmp-") || strings.HasSuffix(f, ".zip") || strings.HasSuffix(f, ".lock") {
+			left = append(left, f)
+		}
+	}
+	want := []string{"dl/ab12/.go1.26.8.windows-amd64.zip.lock", "dl/ab12/.go1.26.8.windows-amd64.zip.tmp-5", "dl/ab12/go1.26.8.windows-amd64.zip"}
+	if !slices.Equal(left, want) {
+		t.Errorf("left %q, want %q", left, want)
+	}
+}
+
+func TestIsTemporary(t *testing.T) {
+	for name, want := range map[string]bool{
+		".go.zip.tmp-123":                    true,
+		".go1.26.8.windows-amd64.msi.cab-1":  true,
+		".go1.26.8.windows-amd64.msi.sign-1": true,
+		".go1.26.8.windows-amd64.msi.1.tmp":  true,
+		".msipatch-1":                        true,
+		"go.zip.tmp-123":                     false, // not hidden: not gomsi's
+		".gomsi-out":                         false,
+		".go1.26.8.windows-amd64.zip.lock":   false,
+		"go1.26.8.windows-amd64.msi":         false,
+		".hidden":                            false,
+	} {
+		if got := IsTemporary(name); got != want {
+			t.Errorf("IsTemporary(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

@@ -37,7 +37,7 @@ func joinList(l []string) string { return strings.Join(l, ",") }
 // copyTree copies a tree of regular files and folders to dst, which appears
 // only when complete; cancelling ctx stops it and removes the partial copy.
 func copyTree(ctx context.Context, src, dst string) error {
-	tmp := dst + ".tmp-copy"
+	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-copy") // a temporary name the next run sweeps
 	os.RemoveAll(tmp)
 	err := os.CopyFS(tmp, ctxFS{ctx, os.DirFS(src)})
 	if err == nil {
