@@ -63,13 +63,17 @@ upgrade_codes:
 }
 
 func TestInstallerEnvironment(t *testing.T) {
-	p := writeConfig(t, "scope: perMachine\ntemp: pinned\n")
-	cfg, err := Load(p, env(map[string]string{"GOMSI_SCOPE": "perUser", "GOMSI_TEMP": "user"}))
+	p := writeConfig(t, "scope: perMachine\n")
+	cfg, err := Load(p, env(map[string]string{"GOMSI_SCOPE": "perUser"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Scope != "perUser" || cfg.Temp != "user" {
-		t.Errorf("environment did not override scope/temp: %q %q", cfg.Scope, cfg.Temp)
+	if cfg.Scope != "perUser" {
+		t.Errorf("environment did not override scope: %q", cfg.Scope)
+	}
+	// GOMSI_TEMP is a removed setting: set, it stops the build and says why.
+	if _, err := Load(p, env(map[string]string{"GOMSI_TEMP": "pinned"})); err == nil || !strings.Contains(err.Error(), "GOMSI_TEMP") || !strings.Contains(err.Error(), "removed") {
+		t.Errorf("GOMSI_TEMP: %v", err)
 	}
 	if _, err := Load(p, env(map[string]string{"GOMSI_SCOPE": "everyone"})); err == nil || !strings.Contains(err.Error(), "everyone") {
 		t.Errorf("bad GOMSI_SCOPE: %v", err)

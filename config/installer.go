@@ -14,7 +14,7 @@ import (
 // level of gomsi.yaml. Unset booleans take the defaults of the methods below,
 // which match the official installer except where it has a known defect.
 type Installer struct {
-	Temp            string `yaml:"temp"`             // pinned (default): TempFolder is [WindowsFolder]Temp\; user: the invoking user's TEMP
+	Temp            string `yaml:"temp"`             // removed: set, it is an error that says why (see checkInstaller)
 	Scope           string `yaml:"scope"`            // perMachine (default) or perUser
 	Path            *bool  `yaml:"path"`             // add [INSTALLDIR]bin to PATH (system PATH per machine, user PATH per user); default true
 	GOPATH          *bool  `yaml:"gopath"`           // set the user's GOPATH to %USERPROFILE%\go when unset; default true
@@ -26,16 +26,11 @@ type Installer struct {
 	AboutLink       string `yaml:"about_link"` // ARPURLINFOABOUT; https://go.dev by default
 }
 
-// Values of temp: and scope:.
+// Values of scope:.
 const (
-	TempPinned = "pinned"
-	TempUser   = "user"
 	PerMachine = "perMachine"
 	PerUser    = "perUser"
 )
-
-// TempPolicy returns temp:, pinned when unset.
-func (i Installer) TempPolicy() string { return or(i.Temp, TempPinned) }
 
 // InstallScope returns scope:, perMachine when unset.
 func (i Installer) InstallScope() string { return or(i.Scope, PerMachine) }
@@ -79,8 +74,11 @@ func boolOr(b *bool, def bool) bool {
 // checkInstaller validates the installer settings.
 func (c Config) checkInstaller() error {
 	i := c.Installer
-	if t := i.TempPolicy(); t != TempPinned && t != TempUser {
-		return fmt.Errorf("config: temp %q: use pinned (TempFolder is the Windows Temp folder, the default) or user", t)
+	if i.Temp != "" {
+		// Earlier gomsi set TempFolder; Windows Installer's own files follow
+		// the msiexec processes' TEMP, which no property changes, so the
+		// setting did not act on errors 2502/2503 and is gone.
+		return fmt.Errorf("config: temp %q (GOMSI_TEMP): this setting is removed, because TempFolder does not change where Windows Installer writes; delete it (the setup exe, setup: true, is what prevents errors 2502/2503)", i.Temp)
 	}
 	if s := i.InstallScope(); s != PerMachine && s != PerUser {
 		return fmt.Errorf("config: scope %q: use perMachine (Program Files, needs administrator rights, the default) or perUser (LocalAppData, no elevation)", s)

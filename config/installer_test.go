@@ -22,7 +22,7 @@ func TestInstallerDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := cfg.Installer
-	if i.TempPolicy() != TempPinned || i.InstallScope() != PerMachine || !i.WantPath() || !i.WantGOPATH() || !i.WantUserPath() || !i.Downgrades() || !i.WantRememberDir() {
+	if i.Temp != "" || i.InstallScope() != PerMachine || !i.WantPath() || !i.WantGOPATH() || !i.WantUserPath() || !i.Downgrades() || !i.WantRememberDir() {
 		t.Errorf("defaults: %+v", i)
 	}
 	if i.Help() != "https://go.dev/doc/" || i.About() != "https://go.dev" {
@@ -33,12 +33,12 @@ func TestInstallerDefaults(t *testing.T) {
 func TestInstallerKeys(t *testing.T) {
 	icon := filepath.Join(t.TempDir(), "go.ico")
 	os.WriteFile(icon, []byte{0, 0, 1, 0, 1, 0, 16, 16}, 0o644)
-	cfg, err := loadYAML(t, "temp: user\nscope: perUser\npath: false\ngopath: false\nuser_path: false\nallow_downgrades: false\nremember_install_dir: false\nhelp_link: https://example.com/help\nabout_link: https://example.com\nicon: "+icon+"\n")
+	cfg, err := loadYAML(t, "scope: perUser\npath: false\ngopath: false\nuser_path: false\nallow_downgrades: false\nremember_install_dir: false\nhelp_link: https://example.com/help\nabout_link: https://example.com\nicon: "+icon+"\n")
 	if err != nil {
 		t.Fatal(err)
 	}
 	i := cfg.Installer
-	if i.TempPolicy() != TempUser || i.InstallScope() != PerUser || i.WantPath() || i.WantGOPATH() || i.WantUserPath() || i.Downgrades() || i.WantRememberDir() || i.Help() != "https://example.com/help" || i.Icon != icon {
+	if i.InstallScope() != PerUser || i.WantPath() || i.WantGOPATH() || i.WantUserPath() || i.Downgrades() || i.WantRememberDir() || i.Help() != "https://example.com/help" || i.Icon != icon {
 		t.Errorf("settings not read: %+v", i)
 	}
 }
@@ -47,7 +47,8 @@ func TestInstallerErrors(t *testing.T) {
 	notIcon := filepath.Join(t.TempDir(), "go.png")
 	os.WriteFile(notIcon, []byte("\x89PNG\r\n"), 0o644)
 	for yaml, want := range map[string]string{
-		"temp: system\n":             `temp "system": use pinned`,
+		"temp: pinned\n":             `temp "pinned" (GOMSI_TEMP): this setting is removed`,
+		"temp: user\n":               `temp "user" (GOMSI_TEMP): this setting is removed`,
 		"scope: machine\n":           `scope "machine": use perMachine`,
 		"help_link: go.dev/doc\n":    `help_link "go.dev/doc": use an absolute http(s) URL`,
 		"about_link: ftp://go.dev\n": `about_link "ftp://go.dev"`,

@@ -40,7 +40,7 @@ var known = map[int]Known{
 		"Ask an administrator, or deploy through the management tool (SCCM, Intune) that installs as SYSTEM; a per-user package does not get around this policy."},
 	1638: {1638, "Another version of this product is already installed. Installation of this version cannot continue.",
 		"A product with the same ProductCode but a different package is installed: the same MSI rebuilt without a new ProductCode, or a modified copy.",
-		"Uninstall the installed version first (msiexec /x {ProductCode}, see Apps and Features), or use an MSI built by gomsi, which gets a new ProductCode on every build and replaces older versions through its upgrade code."},
+		"Uninstall the installed version first (msiexec /x {ProductCode}, see Apps and Features), or use an MSI built by gomsi, whose ProductCode changes whenever the package's content does and which replaces older versions through its upgrade code."},
 	1633: {1633, "This installation package is not supported by this processor type. Contact your product vendor.",
 		"The MSI is for another processor: an arm64 or amd64 package on 32-bit Windows, or an arm64 package on x64 Windows.",
 		"Install the go<version>.windows-<arch>.msi that matches the machine (amd64 for x64; arm64 Windows 11 runs the arm64 and the amd64 package)."},
@@ -55,16 +55,22 @@ var known = map[int]Known{
 		"Run it from an elevated prompt (Run as administrator): msiexec /i go.msi /qn, or deploy it as SYSTEM; users without administrator rights can use a package built with scope: perUser."},
 	2203: {2203, "Database: [2]. Cannot open database file. System error [3].",
 		"The installer could not open a database: the .msi itself (wrong path, a network share the SYSTEM account cannot read, a file blocked or still downloading) or its copy in a TEMP folder it cannot write.",
-		"Copy the MSI to a local folder such as C:\\Windows\\Temp, check the path, and make sure TEMP is writable (gomsi's packages pin TempFolder to the Windows Temp folder)."},
+		"Copy the MSI to a local folder such as C:\\Windows\\Temp, check the path, and make sure TEMP is writable (gomsi's setup exe gives msiexec a private TEMP of its own)."},
 	2502: {2502, "Called InstallFinalize when no install in progress.",
-		"The elevated installer could not use the TEMP folder of the context that started it (a user's %TEMP% that is redirected, deleted, or not readable by SYSTEM), so the script it wrote is missing.",
-		"Use a gomsi package (temp: pinned sets TempFolder to [WindowsFolder]Temp\\), or give SYSTEM and Administrators full control of the user's TEMP, or set TEMP and TMP to C:\\Windows\\Temp before running msiexec from an elevated prompt."},
+		"Windows Installer could not run or find its installation script. Most often a per-machine package was started without a full administrator token (double-clicked, or msiexec from a prompt that is not elevated); next, C:\\Windows\\Temp (the TEMP of the Windows Installer service) or C:\\Windows\\Installer is missing, not a folder, or its permissions were stripped.",
+		fix25023},
 	2503: {2503, "Called RunScript when not marked in progress.",
-		"The same TEMP failure as 2502: the elevated installer cannot use the TEMP folder of the user who started it.",
-		"Use a gomsi package (temp: pinned sets TempFolder to [WindowsFolder]Temp\\), or give SYSTEM and Administrators full control of the user's TEMP, or set TEMP and TMP to C:\\Windows\\Temp before running msiexec from an elevated prompt."},
+		"The same failure as 2502, at the start of the installation script: no full administrator token, or C:\\Windows\\Temp or C:\\Windows\\Installer unusable.",
+		fix25023},
 	3010: {3010, "A restart is required to complete the install.", "Files were in use and will be replaced at the next restart; Windows Installer then also skips the environment broadcast.",
 		"Restart; until then new shells may not see the PATH change."},
 }
+
+// fix25023 is the fix of errors 2502 and 2503.
+const fix25023 = "Run the go<version>.windows-<arch>-setup.exe published beside the MSI (it asks for administrator rights and checks those folders first), " +
+	"or run msiexec from an elevated prompt (Run as administrator) or as SYSTEM. If it still fails, check C:\\Windows\\Temp from an elevated prompt: " +
+	"it must be a folder (not a file) where SYSTEM and Administrators have Full control (icacls C:\\Windows\\Temp); restore them with " +
+	"icacls C:\\Windows\\Temp /grant *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F."
 
 // Lookup returns what gomsi knows about an error code.
 func Lookup(code int) (Known, bool) {

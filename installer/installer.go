@@ -43,14 +43,8 @@ const (
 // windows10Build is the build number of the first Windows 10 (1507).
 const windows10Build = 10240
 
-// PinnedTemp is the TempFolder of a pinned install: the Windows Temp folder,
-// which the elevated installer can always use, unlike a user's TEMP that is
-// redirected, missing or not readable by SYSTEM (errors 2502 and 2503).
-const PinnedTemp = `[WindowsFolder]Temp\`
-
 // Sequence numbers of gomsi's actions, in both sequences where they run.
 const (
-	seqPinTemp         = 1    // before everything, FindRelatedProducts is 25
 	seqDirFromMachine  = 51   // after AppSearch (50)
 	seqDirFromUser     = 52   //
 	seqDirFromOfficial = 53   //
@@ -97,9 +91,6 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 		d.Properties = append(d.Properties, templates.Property{ID: "ARPPRODUCTICON", Value: "go.ico"})
 	}
 
-	if cfg.TempPolicy() == config.TempPinned {
-		d.SetProperties = append(d.SetProperties, templates.SetProperty{ID: "GomsiPinTempFolder", Property: "TempFolder", Value: PinnedTemp, Sequence: seqPinTemp, UI: true})
-	}
 	if cfg.WantRememberDir() {
 		rememberDir(&d, p, perUser)
 	}

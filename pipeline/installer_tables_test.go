@@ -73,16 +73,20 @@ func TestInstallerTables(t *testing.T) {
 
 	for _, seqTable := range []string{"InstallExecuteSequence", "InstallUISequence"} {
 		seq := map[string]int{}
-		first, firstSeq := "", 1<<30
 		for _, r := range msiTable(t, machine.MSI, seqTable) {
 			n, _ := strconv.Atoi(r[2])
 			seq[r[0]] = n
-			if n < firstSeq {
-				first, firstSeq = r[0], n
+			// A non-elevated per-machine install must stop at the
+			// Privileged launch condition, whatever the UI level: with /qn
+			// only the execute sequence runs, so LaunchConditions must be
+			// there, unconditional, before anything changes the machine.
+			if r[0] == "LaunchConditions" && r[1] != "" {
+				t.Errorf("%s runs LaunchConditions only when %s", seqTable, r[1])
 			}
 		}
-		if first != "GomsiPinTempFolder" {
-			t.Errorf("%s starts with %s, want GomsiPinTempFolder", seqTable, first)
+		lc, ok := seq["LaunchConditions"]
+		if !ok || lc >= seq["InstallValidate"] || (seqTable == "InstallExecuteSequence" && lc >= seq["InstallInitialize"]) {
+			t.Errorf("%s: LaunchConditions at %d (present %v), InstallValidate at %d: the launch conditions must run first", seqTable, lc, ok, seq["InstallValidate"])
 		}
 		if seqTable == "InstallExecuteSequence" {
 			if seq["WriteEnvironmentStrings"] != 5200 || seq["RemoveEnvironmentStrings"] != 3300 {
@@ -102,6 +106,11 @@ func TestInstallerTables(t *testing.T) {
 		}
 		if typ&0x3F != 51 {
 			t.Errorf("custom action %s has type %d: gomsi schedules only property-setting (51) actions", r[0], typ)
+		}
+		// TempFolder comes from GetTempPath and does not move the files
+		// behind errors 2502/2503; setting it would only suggest it does.
+		if strings.EqualFold(r[2], "TempFolder") {
+			t.Errorf("custom action %s sets TempFolder", r[0])
 		}
 	}
 
@@ -176,7 +185,7 @@ func TestPatchFailureLeavesNoMSI(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(p.Config.Out)
 	for _, e := range entries {
-		if e.Name() != "wxs" && e.Name() != "dist" {
+		if e.Name() != "wxs" && e.Name() != "dist" && e.Name() != outMarker && e.Name() != outLock {
 			t.Errorf("%s left in %s after the failed patch", e.Name(), p.Config.Out)
 		}
 	}

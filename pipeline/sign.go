@@ -50,6 +50,11 @@ func (p *Pipeline) SignMSIs(ctx context.Context) ([]string, error) {
 	if s == nil {
 		return nil, errors.New("sign: signing is not configured: set GOMSI_SIGN_PFX and GOMSI_SIGN_PASSWORD, or GOMSI_SIGN_KEY and GOMSI_SIGN_CERT")
 	}
+	release, err := p.Hold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	msis, err := p.OutMSIs()
 	if err != nil {
 		return nil, err
@@ -71,6 +76,12 @@ func (p *Pipeline) SignMSIs(ctx context.Context) ([]string, error) {
 		if _, err := writeChecksum(m); err != nil {
 			return nil, err
 		}
+		if err := p.rebuildSetup(ctx, m); err != nil { // it carried the MSI as it was before
+			return nil, err
+		}
+	}
+	if err := p.writeDeployment(ctx, msis); err != nil { // they hold the MSIs' hashes and bytes
+		return nil, err
 	}
 	return msis, nil
 }

@@ -16,7 +16,7 @@ func testInstaller(toolset string) InstallerData {
 			{Property: "GOMSI_OFFICIAL_DIR", ID: "GomsiOfficialDir", Root: "HKCU", Key: `Software\GoProgrammingLanguage`, Name: "installLocation"},
 		},
 		SetProperties: []SetProperty{
-			{ID: "GomsiPinTempFolder", Property: "TempFolder", Value: `[WindowsFolder]Temp\`, Sequence: 1, UI: true},
+			{ID: "GomsiDirFromMachine", Property: "INSTALLDIR", Value: "[GOMSI_MACHINE_DIR]", Condition: "GOMSI_MACHINE_DIR", Sequence: 51, UI: true},
 			{ID: "SetARPINSTALLLOCATION", Property: "ARPINSTALLLOCATION", Value: "[INSTALLDIR]", Condition: "NOT Installed", Sequence: 1001},
 		},
 		LaunchConditions: []LaunchCondition{{Condition: "Privileged", Message: `Run "as administrator" <elevated> [ProductName]`}, {Condition: `Installed OR VersionNT >= 603 AND V < "2"`, Message: "old"}},
