@@ -105,7 +105,11 @@ func TestReleaseJobRunsHere(t *testing.T) {
 			t.Error("the published MSI is the unsigned one")
 		}
 	}
-	if strings.Join(names, ",") != "SHA256SUMS,go1.26.8.windows-amd64.msi,go1.26.8.windows-amd64.msi.sha256" {
+	want := []string{"SHA256SUMS"}
+	for _, ext := range []string{"-setup.exe", ".deploy.json", ".intunewin", ".msi"} {
+		want = append(want, "go1.26.8.windows-amd64"+ext, "go1.26.8.windows-amd64"+ext+".sha256")
+	}
+	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("published %v", names)
 	}
 	log := r.output.String()

@@ -39,6 +39,7 @@ type Config struct {
 	Installer `yaml:",inline"` // installer behaviour: installer.go
 	Toolsets  `yaml:",inline"` // toolset locations and options: toolsets.go
 	Release   `yaml:",inline"` // signing and publishing: release.go
+	Deploy    `yaml:",inline"` // winget, Intune and deployment facts: deploy.go
 }
 
 // Default returns the settings used when neither file nor environment says otherwise.
@@ -221,6 +222,9 @@ func (c Config) check() error {
 		return errors.New("config: out is empty: set GOMSI_OUT or out: to a folder")
 	}
 	if err := c.checkInstaller(); err != nil {
+		return err
+	}
+	if err := c.checkDeploy(); err != nil {
 		return err
 	}
 	return c.checkToolsets()

@@ -31,6 +31,7 @@ type Pipeline struct {
 
 	signer    *sign.Signer
 	signerErr error
+	hold      outHold // the out folder's lock while a stage runs
 }
 
 // Build is one installer: a distribution for one arch and what came of it.
@@ -40,6 +41,7 @@ type Build struct {
 	Tree    *harvest.Tree
 	Sources []string // rendered .wxs files
 	MSI     string   // the compiled package
+	Setup   string   // <msi>-setup.exe beside it; "" with setup: false
 	SHA256  string
 }
 
@@ -53,6 +55,11 @@ func (p *Pipeline) logf(format string, args ...any) {
 // a download source (verified and cached) or a local zip or folder, and
 // opens it, extracting zips under <out>/dist.
 func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
+	release, err := p.Hold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	cfg := p.Config
 	src, err := dist.ParseSource(cfg.Source)
 	if err != nil {
@@ -78,6 +85,7 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 	}
 	opts.Log = p.Log
 	opts.Pins = cfg.Pins
+	dist.SweepCache(opts.CacheDir) // what killed downloads left
 	f, err := dist.NewFetcher(opts)
 	if err != nil {
 		return nil, err
@@ -122,6 +130,11 @@ func (p *Pipeline) openLocal(ctx context.Context) ([]*Build, error) {
 func (p *Pipeline) open(ctx context.Context, src string, opts dist.Options) (*Build, error) {
 	start := time.Now()
 	opts.WorkDir = filepath.Join(p.Config.Out, "dist")
+	limits, err := dist.ExtractLimitsFromEnv(p.getenv())
+	if err != nil {
+		return nil, err
+	}
+	opts.Limits = limits
 	d, err := dist.Open(ctx, src, opts)
 	if err != nil {
 		return nil, err
@@ -136,6 +149,11 @@ func (p *Pipeline) open(ctx context.Context, src string, opts dist.Options) (*Bu
 
 // Harvest fetches and harvests every distribution.
 func (p *Pipeline) Harvest(ctx context.Context) ([]*Build, error) {
+	release, err := p.Hold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	builds, err := p.Fetch(ctx)
 	if err != nil {
 		return nil, err
@@ -150,12 +168,31 @@ func (p *Pipeline) Harvest(ctx context.Context) ([]*Build, error) {
 			return nil, fmt.Errorf("harvest %s: %w", b.Dist.Root, err)
 		}
 		p.logf("harvested %d files in %d components (%s)", b.Tree.Files, len(b.Tree.Components), since(start))
+		var paths []string // what the package installs: files, and folders ending in "/"
+		for _, c := range b.Tree.Components {
+			paths = append(paths, c.Dir.Path+"/")
+			if c.File != nil {
+				paths = append(paths, c.File.Source)
+			}
+		}
+		check := dist.CheckInstallPaths(paths, b.Dist.Arch, p.Config.InstallScope() == config.PerUser)
+		if check.Err != nil {
+			return nil, fmt.Errorf("harvest %s: %w", b.Dist.Root, check.Err)
+		}
+		if check.Warning != "" {
+			p.logf("warning: %s", check.Warning)
+		}
 	}
 	return builds, nil
 }
 
 // WXS harvests and renders the WiX sources of every build under <out>/wxs.
 func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
+	release, err := p.Hold(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
 	toolset, err := p.toolset(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -197,6 +234,11 @@ func (p *Pipeline) render(r *templates.Renderer, b *Build, toolset, dir string) 
 
 // MSI builds every configured installer and its .sha256 file.
 func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
+	release, err := p.Hold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	builds, toolset, err := p.WXS(ctx)
 	if err != nil {
 		return nil, err
@@ -224,10 +266,20 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 				return nil, err
 			}
 		}
+		if b.Setup, err = p.buildSetup(ctx, b.MSI, b.Product); err != nil {
+			return nil, err
+		}
 		if b.SHA256, err = writeChecksum(b.MSI); err != nil {
 			return nil, err
 		}
 		p.logf("built %s with %s (%s), sha256 %s", b.MSI, toolset.Name(), since(start), b.SHA256)
+	}
+	var msis []string
+	for _, b := range builds {
+		msis = append(msis, b.MSI)
+	}
+	if err := p.writeDeployment(ctx, msis); err != nil { // winget, Intune, deployment facts: deploy.go
+		return nil, err
 	}
 	return builds, nil
 }

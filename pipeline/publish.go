@@ -14,7 +14,7 @@ import (
 // Fixes lists what gomsi's installers do better than the official one; the
 // release notes show it.
 var Fixes = []string{
-	"TEMP is pinned to the Windows Temp folder before anything runs, so elevated installs never fail with errors 2502/2503 on a user's TEMP.",
+	"A signed -setup.exe beside each MSI asks for administrator rights, checks C:\\Windows\\Temp, C:\\Windows\\Installer and the Windows Installer service, and runs msiexec with a private TEMP: it acts on the usual causes of errors 2502/2503 (no full administrator token, a broken Windows Temp).",
 	"The Windows 10 launch condition really requires Windows 10 (the official test lets Windows 8.1 through).",
 	"Upgrades install into the folder of the Go they replace, and a final release replaces its own release candidate.",
 	"Install state lives in HKLM for per-machine installs; a per-user package installs without elevation.",
@@ -37,7 +37,15 @@ func (p *Pipeline) Publish(ctx context.Context) (publish.Result, error) {
 	if len(msis) == 0 {
 		return publish.Result{}, fmt.Errorf("publish: no MSI in %s: run go run mage.go msi first", p.Config.Out)
 	}
-	rel := publish.Release{Assets: msis, Fixes: Fixes}
+	setups, err := p.outSetups(msis)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	deployFiles, err := p.outDeployFiles(msis)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	rel := publish.Release{Assets: append(append(append([]string(nil), msis...), setups...), deployFiles...), Fixes: Fixes}
 	versions := map[string]bool{}
 	for _, m := range msis {
 		version, arch, ok := parseMSIName(filepath.Base(m))

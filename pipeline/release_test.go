@@ -60,7 +60,7 @@ func TestSignVerifyPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Created || len(res.Uploaded) != 3 { // the MSI, its .sha256 and SHA256SUMS
+	if !res.Created || len(res.Uploaded) != 9 { // the MSI, the setup exe, the .deploy.json, the .intunewin, their .sha256 files and SHA256SUMS
 		t.Errorf("first publish: %+v", res)
 	}
 	writes := len(gh.Writes())

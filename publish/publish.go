@@ -15,7 +15,7 @@ type Release struct {
 	Tag       string   // optional; must match Config.Tag when both are set
 	GoVersion string   // e.g. 1.26.8, for the notes
 	Arches    []string // e.g. amd64, arm64, for the notes
-	Assets    []string // paths of the MSIs and their setup exes (MSIs first: the notes' example uses the first)
+	Assets    []string // paths of the MSIs and what is built beside them: setup exes, .intunewin, .deploy.json (MSIs first: the notes' example uses the first)
 	Fixes     []string // gomsi's fixes over the official installer, for the notes
 }
 
@@ -94,7 +94,7 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 		base := filepath.Base(path)
 		mediaType, ok := assetTypes[strings.ToLower(filepath.Ext(base))]
 		if !ok {
-			return nil, nil, fmt.Errorf("publish: %s is not an .msi or a setup .exe; pass only those, checksum files are made here", path)
+			return nil, nil, fmt.Errorf("publish: %s is not an .msi, a setup .exe, an .intunewin or a .deploy.json; pass only those, checksum files are made here", path)
 		}
 		if !safeAssetName(base) {
 			return nil, nil, fmt.Errorf("publish: %s: GitHub would rename an asset called %q (it allows letters, digits, '.', '-', '_', '+' and no leading or trailing '.'); rename the file", path, base)
@@ -126,10 +126,12 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 }
 
 // assetTypes are the media types of what may be published: MSIs and the
-// setup exes built beside them.
+// setup exes, Intune packages and deployment-facts files built beside them.
 var assetTypes = map[string]string{
-	".msi": "application/x-msi",
-	".exe": "application/vnd.microsoft.portable-executable",
+	".msi":       "application/x-msi",
+	".exe":       "application/vnd.microsoft.portable-executable",
+	".intunewin": "application/octet-stream",
+	".json":      "application/json",
 }
 
 // writeChecksums puts the checksum files on disk (a stale one, say from
