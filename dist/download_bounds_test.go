@@ -73,16 +73,16 @@ func TestFetchModuleCapsTheZip(t *testing.T) {
 		serve http.HandlerFunc
 		want  string
 	}{
-		{"endless body", endless, "the download passes 256.0 kB, the most gomsi accepts for a zip"},
+		{"endless body", endless, "the download passes 256.0 KiB, the most gomsi accepts for a zip"},
 		{"endless after a valid zip", func(w http.ResponseWriter, r *http.Request) {
 			w.Write(good)
 			endless(w, r)
-		}, "the download passes 256.0 kB"},
+		}, "the download passes 256.0 KiB"},
 		{"announces 1 GiB", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", fmt.Sprint(1<<30))
 			w.WriteHeader(http.StatusOK)
 			w.Write(make([]byte, 1000))
-		}, "the download passes 256.0 kB"},
+		}, "the download passes 256.0 KiB"},
 		{"fits", func(w http.ResponseWriter, r *http.Request) { w.Write(good) }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,7 +123,7 @@ func TestFetchIndexedRefusesOversizedIndexEntry(t *testing.T) {
 		if err == nil {
 			t.Fatalf("size %d: fetched", size)
 		}
-		mustContain(t, "error", err.Error(), fmt.Sprintf("the index says it has %d bytes, more than the 500.0 MB", size))
+		mustContain(t, "error", err.Error(), fmt.Sprintf("the index says it has %d bytes, more than the 500.0 MiB", size))
 		for _, req := range srv.Requests() {
 			if req.Host == "mirror" {
 				t.Errorf("size %d: the zip was requested: %+v", size, req)

@@ -121,7 +121,7 @@ func TestFetchResumesDroppedConnection(t *testing.T) {
 	if len(ranges) != 2 || ranges[0] != "|" || !strings.HasPrefix(ranges[1], "bytes=3000-|\"") {
 		t.Errorf("mirror requests (Range|If-Range) = %q, want a plain GET, then bytes=3000- with the ETag", ranges)
 	}
-	mustContain(t, "log", r.log.String(), "connection closed mid-body", "resuming "+srv.URL+"go1.26.8.windows-amd64.zip at 2.9 kB")
+	mustContain(t, "log", r.log.String(), "connection closed mid-body", "resuming "+srv.URL+"go1.26.8.windows-amd64.zip at 2.9 KiB")
 	assertNoTemp(t, r.cache)
 }
 

@@ -125,10 +125,10 @@ func TestOpenZipRefusesBombs(t *testing.T) {
 	}{
 		{"one file past the file limit", func(t *testing.T) string {
 			return rawZip(t, []rawEntry{version, honest(t, "go/big.bin", zeros(2<<20))})
-		}, ExtractLimits{File: 1 << 20}, []string{`zip entry "go/big.bin" expands to 2.0 MB, more than the 1.0 MB one file may`, "raise GOMSI_MAX_EXTRACT_FILE"}},
+		}, ExtractLimits{File: 1 << 20}, []string{`zip entry "go/big.bin" expands to 2.0 MiB, more than the 1.0 MiB one file may`, "raise GOMSI_MAX_EXTRACT_FILE"}},
 		{"files past the total", func(t *testing.T) string {
 			return rawZip(t, []rawEntry{version, honest(t, "go/a.bin", zeros(1<<20)), honest(t, "go/b.bin", zeros(1<<20)), honest(t, "go/c.bin", zeros(1<<20))})
-		}, ExtractLimits{Total: 2 << 20}, []string{`zip entry "go/b.bin" takes the files past 2.0 MB, the most a zip may expand to`, "raise GOMSI_MAX_EXTRACT"}},
+		}, ExtractLimits{Total: 2 << 20}, []string{`zip entry "go/b.bin" takes the files past 2.0 MiB, the most a zip may expand to`, "raise GOMSI_MAX_EXTRACT"}},
 		{"a header declaring 8 EiB", func(t *testing.T) string {
 			return rawZip(t, []rawEntry{version, {"go/huge.bin", deflated(t, []byte("x")), 1 << 63, 0}})
 		}, ExtractLimits{}, []string{`zip entry "go/huge.bin" expands to`, "GOMSI_MAX_EXTRACT_FILE"}},

@@ -117,7 +117,7 @@ func (m *progressMeter) status(t time.Time) string {
 
 func rate(n int64, d time.Duration) string {
 	if d <= 0 {
-		return "-- MB/s"
+		return "-- MiB/s"
 	}
 	return formatBytes(int64(float64(n)/d.Seconds())) + "/s"
 }

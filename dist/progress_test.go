@@ -32,10 +32,10 @@ func TestProgressLinesWhenNotATerminal(t *testing.T) {
 	m.done()
 	got := lines(out.String())
 	want := []string{
-		"download go1.26.8.windows-amd64.zip: 20.0 MB of 80.0 MB (25%), 2.0 MB/s, ETA 30s",
-		"download go1.26.8.windows-amd64.zip: 40.0 MB of 80.0 MB (50%), 2.0 MB/s, ETA 20s",
-		"download go1.26.8.windows-amd64.zip: 80.0 MB of 80.0 MB (100%), 2.0 MB/s, ETA 0s",
-		"downloaded go1.26.8.windows-amd64.zip: 80.0 MB in 40s (2.0 MB/s)",
+		"download go1.26.8.windows-amd64.zip: 20.0 MiB of 80.0 MiB (25%), 2.0 MiB/s, ETA 30s",
+		"download go1.26.8.windows-amd64.zip: 40.0 MiB of 80.0 MiB (50%), 2.0 MiB/s, ETA 20s",
+		"download go1.26.8.windows-amd64.zip: 80.0 MiB of 80.0 MiB (100%), 2.0 MiB/s, ETA 0s",
+		"downloaded go1.26.8.windows-amd64.zip: 80.0 MiB in 40s (2.0 MiB/s)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("progress lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -57,8 +57,8 @@ func TestProgressBarOnTerminal(t *testing.T) {
 	if n := strings.Count(s, "\r"); n != 3 {
 		t.Errorf("%d redraws, want 3 (two updates and the final one):\n%q", n, s)
 	}
-	mustContain(t, "bar", s, "go.zip: 50.0 MB of 100.0 MB (50%) [==========          ], 200.0 MB/s, ETA 0s\x1b[K",
-		"(100%) [====================]", "\ndownloaded go.zip: 100.0 MB in 1.25s (80.0 MB/s)\n")
+	mustContain(t, "bar", s, "go.zip: 50.0 MiB of 100.0 MiB (50%) [==========          ], 200.0 MiB/s, ETA 0s\x1b[K",
+		"(100%) [====================]", "\ndownloaded go.zip: 100.0 MiB in 1.25s (80.0 MiB/s)\n")
 }
 
 func TestProgressUnknownSizeAndAbort(t *testing.T) {
@@ -68,7 +68,7 @@ func TestProgressUnknownSizeAndAbort(t *testing.T) {
 	c.step(m, time.Second, mb(5))
 	m.abort()
 	s := out.String()
-	if !strings.Contains(s, "\rmod.zip: 5.0 MB, 5.0 MB/s\x1b[K\n") || strings.Contains(s, "downloaded") || strings.Contains(s, "ETA") {
+	if !strings.Contains(s, "\rmod.zip: 5.0 MiB, 5.0 MiB/s\x1b[K\n") || strings.Contains(s, "downloaded") || strings.Contains(s, "ETA") {
 		t.Errorf("output %q", s)
 	}
 }
