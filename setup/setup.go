@@ -79,6 +79,9 @@ func Build(ctx context.Context, o Options) error {
 		return fmt.Errorf("build setup: %w", err)
 	}
 	defer os.RemoveAll(work)
+	if work, err = filepath.Abs(work); err != nil { // go build runs in gomsi's module folder
+		return fmt.Errorf("build setup: %w", err)
+	}
 	exe := filepath.Join(work, "launcher.exe")
 	if err := o.compile(ctx, name, exe); err != nil {
 		return err
