@@ -18,7 +18,7 @@ import (
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/diagnose"
-	"github.com/gomsi/gomsi/internal/peerbench"
+	"github.com/gomsi/gomsi/internal/testing/peerbench"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
@@ -37,8 +37,8 @@ func newPipeline() (*pipeline.Pipeline, error) {
 // mage cancels it on SIGINT, so that a CI job being cancelled, timeout or
 // systemd stop gomsi the way Ctrl-C does: every stage removes what it was
 // writing. A second SIGTERM kills at once; the next run sweeps what is left.
-func stoppable(ctx context.Context, target func(context.Context) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
+func stoppable(parent context.Context, target func(context.Context) error) error {
+	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -53,7 +53,12 @@ func stoppable(ctx context.Context, target func(context.Context) error) error {
 	}()
 	err := target(ctx)
 	var stop stoppedBy
-	if err != nil && errors.As(context.Cause(ctx), &stop) {
+	if err != nil && !errors.As(context.Cause(ctx), &stop) && errors.Is(parent.Err(), context.Canceled) {
+		// mage cancels its context on SIGINT too, and may do so before
+		// the signal reaches the goroutine above.
+		stop = stoppedBy{os.Interrupt}
+	}
+	if err != nil && stop.sig != nil {
 		code := 130 // the shells' 128 + the signal's number
 		if stop.sig == syscall.SIGTERM {
 			code = 143

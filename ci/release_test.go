@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/ghfake"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
@@ -33,7 +33,7 @@ func newReleaseRig(t *testing.T) *releaseRig {
 	rig := &releaseRig{artifacts: t.TempDir(), runnerTemp: t.TempDir()}
 	cfg := config.Default()
 	cfg.Source, cfg.Out, cfg.Toolset = msitest.SmallTree(t, "go1.26.8"), t.TempDir(), "native"
-	builds, err := (&pipeline.Pipeline{Config: cfg, Env: func(string) string { return "" }}).MSI(context.Background())
+	builds, err := (&pipeline.Pipeline{Config: cfg}).MSI(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/fakedl"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/fakedl"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/rhysd/actionlint"
 )
 

@@ -40,6 +40,8 @@ type Config struct {
 	Toolsets  `yaml:",inline"` // toolset locations and options: toolsets.go
 	Release   `yaml:",inline"` // signing and publishing: release.go
 	Deploy    `yaml:",inline"` // winget, Intune and deployment facts: deploy.go
+
+	Env Env `yaml:"-"` // what only the environment sets, secrets included: env.go
 }
 
 // Default returns the settings used when neither file nor environment says otherwise.
@@ -78,7 +80,8 @@ func splitList(s string) List {
 }
 
 // Load reads path (gomsi.yaml; a missing file is fine) and then the
-// environment through getenv, and checks the result.
+// environment through getenv, and checks the result. It is the one reader
+// of the environment: the stages get what they need from the Config.
 func Load(path string, getenv func(string) string) (Config, error) {
 	cfg := Default()
 	data, err := os.ReadFile(path)
@@ -91,14 +94,21 @@ func Load(path string, getenv func(string) string) (Config, error) {
 			return cfg, fmt.Errorf("read config %s: %w", path, err)
 		}
 	}
+	return cfg.WithEnv(getenv)
+}
+
+// WithEnv returns c with the environment read through getenv: the GOMSI_*
+// variables override gomsi.yaml's keys, and Env holds the rest. It checks
+// the result.
+func (c Config) WithEnv(getenv func(string) string) (Config, error) {
 	env := map[string]*string{
-		"GOMSI_GO_VERSION": &cfg.GoVersion,
-		"GOMSI_SOURCE":     &cfg.Source,
-		"GOMSI_OUT":        &cfg.Out,
-		"GOMSI_TOOLSET":    &cfg.Toolset,
-		"GOMSI_TEMPLATES":  &cfg.Templates,
-		"GOMSI_SCOPE":      &cfg.Scope, // a CI matrix builds both scopes from one gomsi.yaml
-		"GOMSI_TEMP":       &cfg.Temp,
+		"GOMSI_GO_VERSION": &c.GoVersion,
+		"GOMSI_SOURCE":     &c.Source,
+		"GOMSI_OUT":        &c.Out,
+		"GOMSI_TOOLSET":    &c.Toolset,
+		"GOMSI_TEMPLATES":  &c.Templates,
+		"GOMSI_SCOPE":      &c.Scope, // a CI matrix builds both scopes from one gomsi.yaml
+		"GOMSI_TEMP":       &c.Temp,
 	}
 	for name, field := range env {
 		if v := getenv(name); v != "" {
@@ -106,9 +116,10 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 	}
 	if v := getenv("GOMSI_ARCH"); v != "" {
-		cfg.Arch = splitList(v)
+		c.Arch = splitList(v)
 	}
-	return cfg, cfg.check()
+	c.Env = readEnv(getenv, c)
+	return c, c.check()
 }
 
 // decode reads the one YAML document of gomsi.yaml into cfg. An empty file,
@@ -189,6 +200,9 @@ func yamlKeys(t reflect.Type) []string {
 	var keys []string
 	for i := range t.NumField() {
 		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
 		if opts == "inline" {
 			keys = append(keys, yamlKeys(t.Field(i).Type)...)
 			continue

@@ -98,14 +98,21 @@ func TestSignEnvFallsBackToFile(t *testing.T) {
 	if !cfg.Sign.Binaries {
 		t.Error("sign.binaries not read")
 	}
-	get := cfg.SignEnv(env(map[string]string{"GOMSI_SIGN_DIGEST": "sha512"}))
-	if got := get("GOMSI_SIGN_DIGEST"); got != "sha512" {
+	if got := cfg.Env.Sign.Digest; got != "sha384" {
+		t.Errorf("digest from the file: %q", got)
+	}
+	cfg, err = Load(p, env(map[string]string{"GOMSI_SIGN_DIGEST": "sha512"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := cfg.Env.Sign
+	if got := get.Digest; got != "sha512" {
 		t.Errorf("environment must win: digest %q", got)
 	}
-	if got := get("GOMSI_TIMESTAMP_URLS"); got != "http://a/,http://b/" {
+	if got := strings.Join(get.TimestampURLs, ","); got != "http://a/,http://b/" {
 		t.Errorf("timestamp URLs from the file: %q", got)
 	}
-	if got := get("GOMSI_SIGN_ALLOW_UNSTAMPED"); got != "" {
+	if got := get.AllowUnstamped; got != "" {
 		t.Errorf("allow_unstamped defaults to off: %q", got)
 	}
 }

@@ -1,10 +1,6 @@
 package config
 
-import (
-	"strings"
-
-	"github.com/gomsi/gomsi/publish"
-)
+import "github.com/gomsi/gomsi/publish"
 
 // Release holds the signing and publishing settings. Keys, certificates,
 // passwords and tokens are never read from gomsi.yaml: only from the
@@ -16,7 +12,7 @@ type Release struct {
 }
 
 // Sign holds the signing settings of gomsi.yaml; the GOMSI_SIGN_* and
-// GOMSI_TIMESTAMP_URLS environment variables override them.
+// GOMSI_TIMESTAMP_URLS environment variables override them (Env.Sign).
 type Sign struct {
 	// Binaries signs every PE file of the distribution before packaging.
 	Binaries bool `yaml:"binaries"`
@@ -28,20 +24,4 @@ type Sign struct {
 	AllowUnstamped bool `yaml:"allow_unstamped"`
 	// Extended writes the MsiDigitalSignatureEx stream, as signtool does (default true).
 	Extended *bool `yaml:"extended"`
-}
-
-// SignEnv returns a getenv for sign.FromEnv that falls back to gomsi.yaml's
-// sign settings for the variables the environment leaves empty.
-func (c Config) SignEnv(getenv func(string) string) func(string) string {
-	fromFile := map[string]string{
-		"GOMSI_SIGN_DIGEST":          c.Sign.Digest,
-		"GOMSI_TIMESTAMP_URLS":       strings.Join(c.Sign.TimestampURLs, ","),
-		"GOMSI_SIGN_ALLOW_UNSTAMPED": map[bool]string{true: "1"}[c.Sign.AllowUnstamped],
-	}
-	return func(k string) string {
-		if v := getenv(k); v != "" {
-			return v
-		}
-		return fromFile[k]
-	}
 }

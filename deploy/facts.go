@@ -3,9 +3,9 @@ package deploy
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/product"
 )
 
 // LogSwitch is the verbose-log switch every tool is given; winget and
@@ -21,10 +21,6 @@ var (
 	HardRebootCodes = []int{1641}    // success, the installer started a restart
 	RetryCodes      = []int{1618}    // another installation is running: retry later
 )
-
-// FactsSuffix ends the name of an MSI's deployment facts file:
-// go1.26.8.windows-amd64.msi has go1.26.8.windows-amd64.deploy.json.
-const FactsSuffix = ".deploy.json"
 
 // Facts is the deployment-facts file: what Configuration Manager, scripts
 // and any other tool need to install, detect and remove one MSI.
@@ -100,10 +96,9 @@ func FactsOf(m MSI) Facts {
 	}
 }
 
-// FactsPath is where the facts of the MSI at msiPath go.
-func FactsPath(msiPath string) string {
-	return strings.TrimSuffix(msiPath, ".msi") + FactsSuffix
-}
+// FactsPath is where the facts of the MSI at msiPath go:
+// go1.26.8.windows-amd64.msi has go1.26.8.windows-amd64.deploy.json.
+func FactsPath(msiPath string) string { return product.Beside(msiPath, product.FactsFile) }
 
 // WriteFacts writes the facts file of m beside it and returns its path.
 func WriteFacts(m MSI) (string, error) {

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
@@ -41,8 +41,12 @@ func buildMSIWith(t *testing.T, toolset, out, goVersion, goarch, scope string, e
 	cfg.Source, cfg.Out, cfg.Toolset, cfg.Arch, cfg.Scope = root, out, toolset, config.List{goarch}, scope
 	noSetup := false
 	cfg.Setup = &noSetup
+	cfg, err := cfg.WithEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
 	log := &bytes.Buffer{}
-	p := &pipeline.Pipeline{Config: cfg, Log: log, Env: func(k string) string { return env[k] }}
+	p := &pipeline.Pipeline{Config: cfg, Log: log}
 	builds, err := p.MSI(context.Background())
 	if err != nil {
 		t.Fatalf("build %s %s %s: %v\n%s", goVersion, goarch, scope, err, log)

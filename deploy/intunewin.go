@@ -18,10 +18,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/product"
 )
 
 // The .intunewin format, as Microsoft's IntuneWinAppUtil writes it (learned
@@ -31,7 +31,6 @@ import (
 // HMAC-SHA256 (32 bytes) || IV (16) || AES-256-CBC with PKCS#7 padding of a
 // zip of the setup folder, the HMAC taken over IV || ciphertext.
 const (
-	IntuneSuffix     = ".intunewin"
 	intuneContent    = "IntuneWinPackage/Contents/IntunePackage.intunewin"
 	intuneMetadata   = "IntuneWinPackage/Metadata/Detection.xml"
 	intuneFileName   = "IntunePackage.intunewin"
@@ -43,9 +42,7 @@ const (
 
 // IntunePath is where the Intune package of the MSI at msiPath goes:
 // go1.26.8.windows-amd64.msi has go1.26.8.windows-amd64.intunewin.
-func IntunePath(msiPath string) string {
-	return strings.TrimSuffix(msiPath, ".msi") + IntuneSuffix
-}
+func IntunePath(msiPath string) string { return product.Beside(msiPath, product.IntuneFile) }
 
 // applicationInfo is Detection.xml.
 type applicationInfo struct {

@@ -43,7 +43,7 @@ type Options struct {
 	// release is not packaged unnoticed.
 	Version string
 	// Limits bound what extracting a zip may write; zero fields mean the
-	// defaults (ExtractLimitsFromEnv reads them from the environment).
+	// defaults (ExtractEnv.Limits parses what the environment sets).
 	Limits ExtractLimits
 }
 

@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // zipFile describes one member of a test zip.
@@ -284,7 +285,7 @@ func TestOpenZipCancelled(t *testing.T) {
 	defer cancel()
 	go func() { // cancel once the extraction has written some files
 		for ctx.Err() == nil {
-			if m, _ := filepath.Glob(filepath.Join(work, ".go1.26.8.windows-amd64"+tempSuffix+"*", "src", "*")); len(m) > 3 {
+			if m, _ := filepath.Glob(filepath.Join(work, ".go1.26.8.windows-amd64"+atomicfile.TempMark+"*", "src", "*")); len(m) > 3 {
 				cancel()
 				return
 			}
@@ -306,8 +307,8 @@ func TestOpenZipCancelled(t *testing.T) {
 // a younger one may be another process's and stays.
 func TestStaleTreesAreRemoved(t *testing.T) {
 	work := t.TempDir()
-	stale := filepath.Join(work, ".go1.26.7.windows-amd64"+tempSuffix+"123")
-	young := filepath.Join(work, ".go1.26.8.windows-386"+tempSuffix+"456")
+	stale := filepath.Join(work, ".go1.26.7.windows-amd64"+atomicfile.TempMark+"123")
+	young := filepath.Join(work, ".go1.26.8.windows-386"+atomicfile.TempMark+"456")
 	for _, d := range []string{stale, young} {
 		os.MkdirAll(filepath.Join(d, "src", "fmt"), 0o755)
 		os.WriteFile(filepath.Join(d, "src", "fmt", "print.go"), []byte("package fmt"), 0o644)
@@ -317,5 +318,5 @@ func TestStaleTreesAreRemoved(t *testing.T) {
 	if _, err := Open(t.Context(), writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"}); err != nil {
 		t.Fatal(err)
 	}
-	assertOnly(t, work, ".go1.26.8.windows-386"+tempSuffix+"456", "go1.26.8.windows-amd64")
+	assertOnly(t, work, ".go1.26.8.windows-386"+atomicfile.TempMark+"456", "go1.26.8.windows-amd64")
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/product"
 	"golang.org/x/sync/errgroup"
 )
@@ -58,12 +59,12 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 	} else if opts.Arch != "" && arch != "" && arch != opts.Arch {
 		return nil, archMismatch(zipPath, arch, opts.Arch)
 	}
-	name := version.String() + ".windows-" + orUnknown(opts.Arch)
+	name := product.Files{Version: version.String(), GOARCH: orUnknown(opts.Arch)}.Stem()
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
-	cleanStale(opts.WorkDir, staleTreeAge, time.Now())
-	tmp, err := os.MkdirTemp(opts.WorkDir, "."+name+tempSuffix)
+	atomicfile.SweepAt(opts.WorkDir, staleTreeAge, time.Now())
+	tmp, err := os.MkdirTemp(opts.WorkDir, "."+name+atomicfile.TempMark)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
@@ -75,7 +76,7 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 	if err != nil {
 		return nil, err
 	}
-	final := filepath.Join(opts.WorkDir, version.String()+".windows-"+d.Arch)
+	final := filepath.Join(opts.WorkDir, product.Files{Version: version.String(), GOARCH: d.Arch}.Stem())
 	if err := os.RemoveAll(final); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // BenchmarkExtractFixture extracts the real go1.26.8 distribution (15,036

@@ -56,16 +56,23 @@ func (l ExtractLimits) orDefaults() ExtractLimits {
 	return l
 }
 
-// ExtractLimitsFromEnv reads GOMSI_MAX_EXTRACT and GOMSI_MAX_EXTRACT_FILE
-// (sizes such as 8GiB, 500MiB or a number of bytes) and
-// GOMSI_MAX_EXTRACT_RATIO (a whole number); unset ones keep their defaults.
-func ExtractLimitsFromEnv(getenv func(string) string) (ExtractLimits, error) {
+// ExtractEnv is how the environment sets the ExtractLimits: sizes such as
+// 8GiB, 500MiB or a number of bytes, and a whole number; package config
+// reads it.
+type ExtractEnv struct {
+	Total string // GOMSI_MAX_EXTRACT
+	File  string // GOMSI_MAX_EXTRACT_FILE
+	Ratio string // GOMSI_MAX_EXTRACT_RATIO
+}
+
+// Limits parses the limits; unset ones keep their defaults.
+func (e ExtractEnv) Limits() (ExtractLimits, error) {
 	l := DefaultExtractLimits()
 	for _, v := range []struct {
-		name string
-		dst  *int64
-	}{{"GOMSI_MAX_EXTRACT", &l.Total}, {"GOMSI_MAX_EXTRACT_FILE", &l.File}} {
-		if s := getenv(v.name); s != "" {
+		name, value string
+		dst         *int64
+	}{{"GOMSI_MAX_EXTRACT", e.Total, &l.Total}, {"GOMSI_MAX_EXTRACT_FILE", e.File, &l.File}} {
+		if s := v.value; s != "" {
 			n, err := parseSize(s)
 			if err != nil {
 				return l, fmt.Errorf("parse %s: %w", v.name, err)
@@ -73,7 +80,7 @@ func ExtractLimitsFromEnv(getenv func(string) string) (ExtractLimits, error) {
 			*v.dst = n
 		}
 	}
-	if s := getenv("GOMSI_MAX_EXTRACT_RATIO"); s != "" {
+	if s := e.Ratio; s != "" {
 		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil || n < 1 {
 			return l, fmt.Errorf("parse GOMSI_MAX_EXTRACT_RATIO %q: want a whole number of at least 1, such as %d", s, DefaultMaxExtractRatio)
@@ -81,6 +88,19 @@ func ExtractLimitsFromEnv(getenv func(string) string) (ExtractLimits, error) {
 		l.Ratio = n
 	}
 	return l, nil
+}
+
+// FormatSize writes a size for people: 1.5 GiB, 25.0 MiB, 3.0 KiB or 12 B.
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 var sizeUnits = []struct {
@@ -141,7 +161,7 @@ func addSat(a, b int64) int64 {
 }
 
 func (l ExtractLimits) fileError(name string, size int64) error {
-	return fmt.Errorf("zip entry %q expands to %s, more than the %s one file may (GOMSI_MAX_EXTRACT_FILE; a Go distribution's largest file is about 25 MiB): refused as a possible zip bomb; if you trust this zip, raise GOMSI_MAX_EXTRACT_FILE", name, formatBytes(size), formatBytes(l.File))
+	return fmt.Errorf("zip entry %q expands to %s, more than the %s one file may (GOMSI_MAX_EXTRACT_FILE; a Go distribution's largest file is about 25 MiB): refused as a possible zip bomb; if you trust this zip, raise GOMSI_MAX_EXTRACT_FILE", name, FormatSize(size), FormatSize(l.File))
 }
 
 // totalError reports whether total, the bytes up to and including entry
@@ -149,9 +169,9 @@ func (l ExtractLimits) fileError(name string, size int64) error {
 func (l ExtractLimits) totalError(name string, total, zipSize int64) error {
 	switch {
 	case total > l.Total:
-		return fmt.Errorf("zip entry %q takes the files past %s, the most a zip may expand to (GOMSI_MAX_EXTRACT; a Go distribution expands to about 230 MiB): refused as a possible zip bomb; if you trust this zip, raise GOMSI_MAX_EXTRACT", name, formatBytes(l.Total))
+		return fmt.Errorf("zip entry %q takes the files past %s, the most a zip may expand to (GOMSI_MAX_EXTRACT; a Go distribution expands to about 230 MiB): refused as a possible zip bomb; if you trust this zip, raise GOMSI_MAX_EXTRACT", name, FormatSize(l.Total))
 	case total > l.ratioMax(zipSize):
-		return fmt.Errorf("zip entry %q takes the files past %d times the zip's %s (GOMSI_MAX_EXTRACT_RATIO; a Go distribution expands about 3 times): refused as a possible zip bomb; if you trust this zip, raise GOMSI_MAX_EXTRACT_RATIO", name, l.Ratio, formatBytes(zipSize))
+		return fmt.Errorf("zip entry %q takes the files past %d times the zip's %s (GOMSI_MAX_EXTRACT_RATIO; a Go distribution expands about 3 times): refused as a possible zip bomb; if you trust this zip, raise GOMSI_MAX_EXTRACT_RATIO", name, l.Ratio, FormatSize(zipSize))
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // deflated returns data compressed as a zip entry stores it.
@@ -229,9 +229,9 @@ func TestExtractLimitsFitGo(t *testing.T) {
 	}
 }
 
-func TestExtractLimitsFromEnv(t *testing.T) {
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
+func TestExtractEnvLimits(t *testing.T) {
+	env := func(kv ...string) ExtractEnv {
+		get := func(k string) string {
 			for i := 0; i < len(kv); i += 2 {
 				if kv[i] == k {
 					return kv[i+1]
@@ -239,24 +239,35 @@ func TestExtractLimitsFromEnv(t *testing.T) {
 			}
 			return ""
 		}
+		return ExtractEnv{Total: get("GOMSI_MAX_EXTRACT"), File: get("GOMSI_MAX_EXTRACT_FILE"), Ratio: get("GOMSI_MAX_EXTRACT_RATIO")}
 	}
-	l, err := ExtractLimitsFromEnv(env())
+	l, err := env().Limits()
 	if err != nil || l != DefaultExtractLimits() {
 		t.Errorf("no settings: %+v, %v", l, err)
 	}
-	l, err = ExtractLimitsFromEnv(env("GOMSI_MAX_EXTRACT", "8GiB", "GOMSI_MAX_EXTRACT_FILE", "500 MiB", "GOMSI_MAX_EXTRACT_RATIO", "20"))
+	l, err = env("GOMSI_MAX_EXTRACT", "8GiB", "GOMSI_MAX_EXTRACT_FILE", "500 MiB", "GOMSI_MAX_EXTRACT_RATIO", "20").Limits()
 	if err != nil || l != (ExtractLimits{Total: 8 << 30, File: 500 << 20, Ratio: 20}) {
 		t.Errorf("settings: %+v, %v", l, err)
 	}
-	if l, err = ExtractLimitsFromEnv(env("GOMSI_MAX_EXTRACT", "123456")); err != nil || l.Total != 123456 {
+	if l, err = env("GOMSI_MAX_EXTRACT", "123456").Limits(); err != nil || l.Total != 123456 {
 		t.Errorf("bytes: %+v, %v", l, err)
 	}
 	for _, bad := range [][]string{
 		{"GOMSI_MAX_EXTRACT", "lots"}, {"GOMSI_MAX_EXTRACT", "0"}, {"GOMSI_MAX_EXTRACT", "-1GiB"}, {"GOMSI_MAX_EXTRACT", "1.5GiB"},
 		{"GOMSI_MAX_EXTRACT_FILE", "9999999999TiB"}, {"GOMSI_MAX_EXTRACT_RATIO", "0"}, {"GOMSI_MAX_EXTRACT_RATIO", "ten"},
 	} {
-		if _, err := ExtractLimitsFromEnv(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
+		if _, err := env(bad...).Limits(); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%s=%s: %v, want an error naming the variable", bad[0], bad[1], err)
+		}
+	}
+}
+
+// mustContain fails unless s mentions every one of wants.
+func mustContain(t *testing.T, what, s string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(s, w) {
+			t.Errorf("%s does not mention %q:\n%s", what, w, s)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package dist
 import (
 	"fmt"
 	"go/version"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,31 +11,41 @@ import (
 
 // A versionSpec is one element of GOMSI_GO_VERSION: "latest", a release
 // line such as go1.26 (its newest stable release) or an exact release.
-type versionSpec struct {
+type VersionSpec struct {
 	raw    string // as the user wrote it, for error messages
 	latest bool
 	family string // "go1.26": newest stable release of the line
 	exact  string // "go1.26.8", "go1.27rc1"
 }
 
-// The syntax of release names, as GOMSI_GO_VERSION and indexes spell
-// them: numbers without leading zeros. product.ParseGoVersion spells the
-// same syntax for VERSION files; isReleaseName checks both, so that the two
-// models accept the same names (and numbers that fit in an int).
-var (
-	familyRE  = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)$`)
-	releaseRE = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)|(rc|beta)[1-9][0-9]*)$`)
-	stableRE  = regexp.MustCompile(`^go[1-9][0-9]*\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?$`)
-)
+// Release names, as GOMSI_GO_VERSION and indexes spell them, are Go
+// versions of package product's one model (product.ParseGoVersion): a name
+// that is only its release line (go1.26) names the line.
+
+// parseName parses a release name (go1.26.8, go1.27rc1) or a release line
+// (go1.26), telling which.
+func parseName(v string) (gv product.GoVersion, isLine bool, ok bool) {
+	gv, err := product.ParseGoVersion(v)
+	if err != nil {
+		return gv, false, false
+	}
+	return gv, v == gv.Line(), true
+}
+
+// isLine reports whether v names a release line (go1.26).
+func isLine(v string) bool {
+	_, line, ok := parseName(v)
+	return ok && line
+}
 
 const versionHint = "want latest, a release line (1.26), a release (1.26.8, go1.26.8, 1.27rc1) or a comma-separated list of them"
 
 // parseVersionSpecs parses GOMSI_GO_VERSION. The "go" prefix is optional.
-func parseVersionSpecs(s string) ([]versionSpec, error) {
+func ParseVersionSpecs(s string) ([]VersionSpec, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, fmt.Errorf("parse Go version: empty; %s", versionHint)
 	}
-	var specs []versionSpec
+	var specs []VersionSpec
 	for raw := range strings.SplitSeq(s, ",") {
 		raw = strings.TrimSpace(raw)
 		sp, err := parseVersionSpec(raw)
@@ -48,46 +57,46 @@ func parseVersionSpecs(s string) ([]versionSpec, error) {
 	return specs, nil
 }
 
-func parseVersionSpec(raw string) (versionSpec, error) {
+func parseVersionSpec(raw string) (VersionSpec, error) {
 	if strings.EqualFold(raw, "latest") {
-		return versionSpec{raw: raw, latest: true}, nil
+		return VersionSpec{raw: raw, latest: true}, nil
 	}
 	v := raw
 	if !strings.HasPrefix(v, "go") {
 		v = "go" + v
 	}
-	switch {
-	case !isReleaseName(v):
-	case familyRE.MatchString(v):
-		return versionSpec{raw: raw, family: v}, nil
-	case releaseRE.MatchString(v):
-		return versionSpec{raw: raw, exact: v}, nil
+	switch _, line, ok := parseName(v); {
+	case !ok:
+	case line:
+		return VersionSpec{raw: raw, family: v}, nil
+	default:
+		return VersionSpec{raw: raw, exact: v}, nil
 	}
-	return versionSpec{}, fmt.Errorf("parse Go version %q: %s", raw, versionHint)
+	return VersionSpec{}, fmt.Errorf("parse Go version %q: %s", raw, versionHint)
 }
 
 // isReleaseName reports whether v names a release (go1.26.8, go1.27rc1) or
-// a release line (go1.26) in both version models.
-func isReleaseName(v string) bool {
-	if !releaseRE.MatchString(v) && !familyRE.MatchString(v) {
-		return false
-	}
-	_, err := product.ParseGoVersion(v)
-	return err == nil
+// a release line (go1.26).
+func IsReleaseName(v string) bool {
+	_, _, ok := parseName(v)
+	return ok
 }
 
 // isStable reports whether v is a final release (no rc or beta).
-func isStable(v string) bool { return stableRE.MatchString(v) }
+func IsStable(v string) bool {
+	gv, _, ok := parseName(v)
+	return ok && gv.Pre == ""
+}
 
 // compareGo orders release versions. go/version sorts "go1.20" (a language
 // version) before go1.20rc1, but before Go 1.21 the first release of a line
 // was named go1.20, so release names without a patch number compare as .0.
-func compareGo(a, b string) int {
+func CompareGo(a, b string) int {
 	return version.Compare(releaseForm(a), releaseForm(b))
 }
 
 func releaseForm(v string) string {
-	if familyRE.MatchString(v) {
+	if isLine(v) {
 		return v + ".0"
 	}
 	return v
@@ -97,9 +106,9 @@ func releaseForm(v string) string {
 func lineOf(v string) string { return version.Lang(v) }
 
 // resolveSpec picks the release spec names from versions (any order).
-func resolveSpec(sp versionSpec, versions []string, stable func(string) bool) (string, error) {
+func ResolveVersion(sp VersionSpec, versions []string, stable func(string) bool) (string, error) {
 	sorted := slices.Clone(versions)
-	slices.SortFunc(sorted, func(a, b string) int { return compareGo(b, a) }) // newest first
+	slices.SortFunc(sorted, func(a, b string) int { return CompareGo(b, a) }) // newest first
 	switch {
 	case sp.latest:
 		for _, v := range sorted {
@@ -140,10 +149,10 @@ func resolveSpec(sp versionSpec, versions []string, stable func(string) bool) (s
 func nearestVersions(versions []string, want string) []string {
 	var below, above string
 	for _, v := range versions {
-		switch c := compareGo(v, want); {
-		case c < 0 && (below == "" || compareGo(v, below) > 0):
+		switch c := CompareGo(v, want); {
+		case c < 0 && (below == "" || CompareGo(v, below) > 0):
 			below = v
-		case c > 0 && (above == "" || compareGo(v, above) < 0):
+		case c > 0 && (above == "" || CompareGo(v, above) < 0):
 			above = v
 		}
 	}
@@ -166,7 +175,7 @@ func checkVersion(spec string, got product.GoVersion) error {
 	if strings.TrimSpace(spec) == "" {
 		return nil
 	}
-	specs, err := parseVersionSpecs(spec)
+	specs, err := ParseVersionSpecs(spec)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func TestParseVersionSpec(t *testing.T) {
 		{in: "", error: "parse Go version: empty"},
 		{in: "v1.26.8", error: `parse Go version "v1.26.8"`},
 	} {
-		specs, err := parseVersionSpecs(tc.in)
+		specs, err := ParseVersionSpecs(tc.in)
 		if tc.error != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.error) {
 				t.Errorf("parseVersionSpecs(%q) error = %v, want %q", tc.in, err, tc.error)
@@ -47,14 +47,14 @@ func TestParseVersionSpec(t *testing.T) {
 }
 
 func TestParseVersionSpecsList(t *testing.T) {
-	specs, err := parseVersionSpecs(" 1.25.5, go1.26 ,latest")
+	specs, err := ParseVersionSpecs(" 1.25.5, go1.26 ,latest")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(specs) != 3 || specs[0].exact != "go1.25.5" || specs[1].family != "go1.26" || !specs[2].latest {
 		t.Fatalf("got %+v", specs)
 	}
-	if _, err := parseVersionSpecs("1.25.5,,1.26"); err == nil || !strings.Contains(err.Error(), `""`) {
+	if _, err := ParseVersionSpecs("1.25.5,,1.26"); err == nil || !strings.Contains(err.Error(), `""`) {
 		t.Errorf("empty list element: error = %v", err)
 	}
 }
@@ -70,19 +70,19 @@ func TestCompareGo(t *testing.T) {
 			} else if i > j {
 				want = 1
 			}
-			if got := compareGo(ordered[i], ordered[j]); got != want {
+			if got := CompareGo(ordered[i], ordered[j]); got != want {
 				t.Errorf("compareGo(%s, %s) = %d, want %d", ordered[i], ordered[j], got, want)
 			}
 		}
 	}
-	if compareGo("go1.20", "go1.20.0") != 0 {
+	if CompareGo("go1.20", "go1.20.0") != 0 {
 		t.Error("go1.20 and go1.20.0 should be the same release")
 	}
 }
 
 func TestIsStable(t *testing.T) {
 	for v, want := range map[string]bool{"go1.26.8": true, "go1.20": true, "go1.27rc1": false, "go1.22beta2": false} {
-		if isStable(v) != want {
+		if IsStable(v) != want {
 			t.Errorf("isStable(%s) = %v", v, !want)
 		}
 	}
@@ -103,11 +103,11 @@ func TestResolveSpec(t *testing.T) {
 		{"1.27", "", "go1.27 has no stable release yet, only go1.27rc1"},
 		{"1.24", "", "no release of go1.24 exists; nearest: go1.20.1, go1.25.5"},
 	} {
-		specs, err := parseVersionSpecs(tc.spec)
+		specs, err := ParseVersionSpecs(tc.spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := resolveSpec(specs[0], versions, isStable)
+		got, err := ResolveVersion(specs[0], versions, IsStable)
 		if tc.error != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.error) {
 				t.Errorf("resolve %s: error = %v, want %q", tc.spec, err, tc.error)
@@ -121,8 +121,8 @@ func TestResolveSpec(t *testing.T) {
 }
 
 func TestResolveLatestWithoutStable(t *testing.T) {
-	specs, _ := parseVersionSpecs("latest")
-	_, err := resolveSpec(specs[0], []string{"go1.27rc1"}, isStable)
+	specs, _ := ParseVersionSpecs("latest")
+	_, err := ResolveVersion(specs[0], []string{"go1.27rc1"}, IsStable)
 	if err == nil || !strings.Contains(err.Error(), "no stable release") {
 		t.Errorf("error = %v", err)
 	}

@@ -2,8 +2,8 @@
 // pinned TEMP, the execution level, launch conditions, PATH and GOPATH,
 // upgrades and the remembered install folder. It turns the configuration
 // and the product into templates.InstallerData, plain values that every WiX
-// dialect renders and that msipatch adds to packages whose toolset cannot
-// express them.
+// dialect renders, and that a toolset which cannot compile some of them (wixl)
+// adds to the package it built.
 package installer
 
 import (
@@ -16,6 +16,7 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/templates"
+	"github.com/gomsi/gomsi/wix/dialect"
 )
 
 // Registry keys of the install state. The official installer writes
@@ -52,17 +53,19 @@ const (
 	seqRemoveExisting  = 1401 // after InstallValidate: the old version goes first, its files with it
 )
 
-// Plan describes the installer of p as configured, for a toolset.
-func Plan(cfg config.Installer, p product.Product, toolset string) (templates.InstallerData, error) {
+// Plan describes the installer of p as configured, for a toolset's dialect:
+// what it cannot compile inline, its Build adds to the package.
+func Plan(cfg config.Installer, p product.Product, dl dialect.Dialect) (templates.InstallerData, error) {
 	perUser := cfg.InstallScope() == config.PerUser
 	d := templates.InstallerData{
 		Scope:             config.PerMachine,
 		Privileges:        "elevated",
 		InstallParent:     p.Arch.ProgramFiles,
 		Folders:           []templates.Folder{{ID: "INSTALLDIR", Name: "Go"}},
-		InlineEnvironment: !NeedsPatch(toolset),
-		Broadcast:         strings.HasPrefix(toolset, "wix") && toolset != "wixl",
+		InlineEnvironment: dl.InlineEnvironment,
+		Broadcast:         dl.Broadcast,
 		RemoveExisting:    seqRemoveExisting,
+		SuppressICE:       suppressedICE(cfg),
 	}
 	stateRoot, stateKey := "HKLM", StateKey
 	if perUser {
@@ -138,23 +141,18 @@ func Plan(cfg config.Installer, p product.Product, toolset string) (templates.In
 	return d, nil
 }
 
-// SuppressedICE lists the ICE rules a package built with cfg breaks on
+// suppressedICE lists the ICE rules a package built with cfg breaks on
 // purpose. A per-user package installs every file of Go into the user
 // profile, one component per file keyed by the file: ICE38 wants each such
 // component keyed by an HKCU registry value instead (one per file, some
 // 15,000), and ICE91 warns once per file that it ignores ALLUSERS, which a
 // per-user package does by design.
-func SuppressedICE(cfg config.Installer) []string {
+func suppressedICE(cfg config.Installer) []string {
 	if cfg.InstallScope() == config.PerUser {
 		return []string{"ICE38", "ICE91"}
 	}
 	return nil
 }
-
-// NeedsPatch reports whether a toolset cannot compile everything gomsi's
-// installer needs (wixl 0.101 has no <Environment>), so that msipatch must
-// add it to the built package.
-func NeedsPatch(toolset string) bool { return toolset == "wixl" }
 
 // rememberDir finds the folder of the installed version, so that upgrades
 // install into it and uninstalls remove exactly the PATH entry they added.

@@ -10,9 +10,18 @@ import (
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/harvest"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/templates"
+	"github.com/gomsi/gomsi/wix"
+	"github.com/gomsi/gomsi/wix/native"
+)
+
+// The dialects of the toolsets the tests plan for.
+var (
+	wixl     = (&wix.Wixl{}).Dialect()
+	wix3     = (&wix.Wix3{}).Dialect()
+	nativeTS = (&native.Toolset{}).Dialect()
 )
 
 func mustProduct(t *testing.T, version, arch string) product.Product {
@@ -34,7 +43,7 @@ func setProperty(d templates.InstallerData, prop string) (templates.SetProperty,
 }
 
 func TestPlanDefaults(t *testing.T) {
-	d, err := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "amd64"), "wixl")
+	d, err := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "amd64"), wixl)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +104,7 @@ func TestPlanOptions(t *testing.T) {
 	icon := filepath.Join(t.TempDir(), "go.ico")
 	os.WriteFile(icon, []byte{0, 0, 1, 0, 1, 0}, 0o644)
 	cfg := config.Installer{Scope: config.PerUser, GOPATH: &no, UserPath: &no, AllowDowngrades: &no, RememberDir: &no, Icon: icon}
-	d, err := Plan(cfg, mustProduct(t, "go1.20.14", "386"), "wix3")
+	d, err := Plan(cfg, mustProduct(t, "go1.20.14", "386"), wix3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,10 +139,10 @@ func TestPlanOptions(t *testing.T) {
 // TestStateGUIDs: stable across versions of an upgrade code, arch and scope;
 // different between scopes and arches.
 func TestStateGUIDs(t *testing.T) {
-	a, _ := Plan(config.Installer{}, mustProduct(t, "go1.26.7", "amd64"), "wixl")
-	b, _ := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "amd64"), "wixl")
-	c, _ := Plan(config.Installer{Scope: config.PerUser}, mustProduct(t, "go1.26.8", "amd64"), "wixl")
-	d, _ := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "386"), "wixl")
+	a, _ := Plan(config.Installer{}, mustProduct(t, "go1.26.7", "amd64"), wixl)
+	b, _ := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "amd64"), wixl)
+	c, _ := Plan(config.Installer{Scope: config.PerUser}, mustProduct(t, "go1.26.8", "amd64"), wixl)
+	d, _ := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "386"), wixl)
 	if a.State.GUID != b.State.GUID {
 		t.Error("the state component GUID changes between Go versions")
 	}
@@ -158,20 +167,21 @@ func TestRenderedSourcesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := templates.New("wix3", "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	no := false
-	for _, toolset := range []string{"wixl", "wix3"} {
+	for _, ts := range []wix.Toolset{&wix.Wixl{}, &wix.Wix3{}} {
+		toolset := ts.Name()
+		r, err := templates.New(ts.Dialect(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, arch := range []string{"386", "amd64", "arm64"} {
 			for _, cfg := range []config.Installer{{}, {Scope: config.PerUser, AllowDowngrades: &no}} {
 				p := mustProduct(t, "go1.27rc1", arch)
-				plan, err := Plan(cfg, p, toolset)
+				plan, err := Plan(cfg, p, ts.Dialect())
 				if err != nil {
 					t.Fatal(err)
 				}
-				sources, err := r.Render(templates.Data{Product: p, Tree: tree, Toolset: toolset, Comments: "test", Installer: plan})
+				sources, err := r.Render(templates.Data{Product: p, Tree: tree, Comments: "test", Installer: plan})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -190,7 +200,7 @@ func TestRenderedSourcesValidate(t *testing.T) {
 
 func TestPerUserProfileRules(t *testing.T) {
 	perUser := config.Installer{Scope: config.PerUser}
-	d, err := Plan(perUser, mustProduct(t, "go1.26.8", "amd64"), "wix3")
+	d, err := Plan(perUser, mustProduct(t, "go1.26.8", "amd64"), wix3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,15 +208,15 @@ func TestPerUserProfileRules(t *testing.T) {
 	if d.State.Folder != "dirPrograms" || !d.State.RemoveFolder || d.InstallParent != "LocalAppDataFolder" || d.Folders[0].ID != "dirPrograms" {
 		t.Errorf("per-user state in %s (removed: %v) under %s, want it to remove dirPrograms under LocalAppDataFolder", d.State.Folder, d.State.RemoveFolder, d.InstallParent)
 	}
-	if got := SuppressedICE(perUser); strings.Join(got, ",") != "ICE38,ICE91" {
-		t.Errorf("per user: SuppressedICE = %q, want ICE38 and ICE91", got)
+	if got := d.SuppressICE; strings.Join(got, ",") != "ICE38,ICE91" {
+		t.Errorf("per user: SuppressICE = %q, want ICE38 and ICE91", got)
 	}
-	machine, err := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "amd64"), "wix3")
+	machine, err := Plan(config.Installer{}, mustProduct(t, "go1.26.8", "amd64"), wix3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if machine.State.Folder != "INSTALLDIR" || machine.State.RemoveFolder || SuppressedICE(config.Installer{}) != nil {
-		t.Errorf("per machine: state in %s (removed: %v), suppresses %q; want INSTALLDIR, nothing removed or suppressed", machine.State.Folder, machine.State.RemoveFolder, SuppressedICE(config.Installer{}))
+	if machine.State.Folder != "INSTALLDIR" || machine.State.RemoveFolder || machine.SuppressICE != nil {
+		t.Errorf("per machine: state in %s (removed: %v), suppresses %q; want INSTALLDIR, nothing removed or suppressed", machine.State.Folder, machine.State.RemoveFolder, machine.SuppressICE)
 	}
 }
 
@@ -215,11 +225,11 @@ func TestPerUserProfileRules(t *testing.T) {
 // escapes: a name that fits raw but not escaped is refused.
 func TestLaunchMessageLengthEscaped(t *testing.T) {
 	p := mustProduct(t, "go1.26.8", "amd64")
-	if _, err := Plan(config.Installer{}, p, "native"); err != nil {
+	if _, err := Plan(config.Installer{}, p, nativeTS); err != nil {
 		t.Fatal(err)
 	}
 	p.Name = strings.Repeat("[", 40) // 40 raw characters, 160 escaped
-	if _, err := Plan(config.Installer{}, p, "native"); err == nil || !strings.Contains(err.Error(), "more than the 255 Windows Installer holds") {
+	if _, err := Plan(config.Installer{}, p, nativeTS); err == nil || !strings.Contains(err.Error(), "more than the 255 Windows Installer holds") {
 		t.Errorf("a message of 255+ escaped characters: %v", err)
 	}
 }

@@ -1,7 +1,7 @@
 // Package msipatch adds to a built MSI what its toolset could not compile,
-// with msitools' msibuild: wixl 0.101 has no <Environment>, so gomsi writes
-// the Environment table and schedules WriteEnvironmentStrings and
-// RemoveEnvironmentStrings itself; and wixl silently drops IncludeMaximum
+// with msitools' msibuild; the wixl toolset's Build runs it (package wix).
+// wixl 0.101 has no <Environment>, so gomsi writes the Environment table
+// and schedules WriteEnvironmentStrings and RemoveEnvironmentStrings itself; and wixl silently drops IncludeMaximum
 // from <UpgradeVersion> (a final release would not replace its RC when
 // downgrades are refused), so gomsi writes the Upgrade table from the plan.
 // A package that lacks a behaviour gomsi promises is never left behind: on
@@ -19,13 +19,13 @@ import (
 	"strings"
 
 	"github.com/gomsi/gomsi/templates"
-	"github.com/gomsi/gomsi/wix"
+	"github.com/gomsi/gomsi/wix/toolrun"
 )
 
 // Patcher runs msibuild.
 type Patcher struct {
-	Msibuild string     // the msibuild program; "msibuild" on PATH by default
-	Runner   wix.Runner // runs it
+	Msibuild string         // the msibuild program; "msibuild" on PATH by default
+	Runner   toolrun.Runner // runs it
 }
 
 // Standard sequence numbers of the environment actions (WiX and wixl agree).
@@ -106,7 +106,7 @@ func (p Patcher) Apply(ctx context.Context, msi, upgradeCode string, d templates
 			"-q", fmt.Sprintf("DELETE FROM `InstallExecuteSequence` WHERE `Action` = '%s'", a.name),
 			"-q", fmt.Sprintf("INSERT INTO `InstallExecuteSequence` (`Action`, `Sequence`) VALUES ('%s', %d)", a.name, a.seq))
 	}
-	out, err := p.Runner.Run(ctx, wix.Command{Path: prog, Args: args})
+	out, err := p.Runner.Run(ctx, toolrun.Command{Path: prog, Args: args})
 	if err == nil && len(strings.TrimSpace(string(out))) > 0 {
 		// msibuild prints only when something went wrong, sometimes with exit status 0.
 		err = errors.New("msibuild printed a warning")

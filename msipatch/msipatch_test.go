@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/templates"
-	"github.com/gomsi/gomsi/wix"
+	"github.com/gomsi/gomsi/wix/toolrun"
 )
 
 func plan() templates.InstallerData {
@@ -81,12 +81,12 @@ func TestBadRowsAreRefused(t *testing.T) {
 }
 
 type recorder struct {
-	cmds []wix.Command
+	cmds []toolrun.Command
 	out  string
 	err  error
 }
 
-func (r *recorder) Run(ctx context.Context, cmd wix.Command) ([]byte, error) {
+func (r *recorder) Run(ctx context.Context, cmd toolrun.Command) ([]byte, error) {
 	r.cmds = append(r.cmds, cmd)
 	return []byte(r.out), r.err
 }

@@ -10,9 +10,10 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/harvest"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/templates"
+	"github.com/gomsi/gomsi/wix"
 )
 
 // BenchmarkHarvestRender times harvest+render of the go1.26.8 fixture tree
@@ -27,7 +28,8 @@ func BenchmarkHarvestRender(b *testing.B) {
 		b.Fatal(err)
 	}
 	prod, _ := product.New(d.Version.String(), d.Arch, "")
-	r, err := templates.New("wix3", "")
+	wixl := (&wix.Wixl{}).Dialect()
+	r, err := templates.New(wixl, "")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,7 +46,11 @@ func BenchmarkHarvestRender(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := p.render(r, &Build{Dist: d, Product: prod, Tree: tree}, "wixl", out); err != nil {
+		build := &Build{Dist: d, Product: prod, Tree: tree}
+		if build.Plan, err = p.installerPlan(build, wixl); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.render(r, build, out); err != nil {
 			b.Fatal(err)
 		}
 		ours += time.Since(start)

@@ -2,15 +2,11 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os/exec"
 	"regexp"
-	"strings"
 	"text/tabwriter"
-
-	"github.com/gomsi/gomsi/wix"
 )
 
 // helperTool is a program gomsi's tests and extra checks use.
@@ -32,15 +28,11 @@ var helperTools = []helperTool{
 // install the missing ones, and which toolset auto picks.
 func (p *Pipeline) Check(ctx context.Context, w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TOOLSET\tVERSION\tPATH\tSTATUS")
-	for _, t := range p.known() {
-		info, err := t.Detect(ctx)
-		if err != nil {
-			fmt.Fprintf(tw, "%s\t-\t-\tmissing: %s\n", t.Name(), hintOf(err))
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\tok\n", t.Name(), info.Version, strings.Join(info.Paths, " "))
+	s, err := p.selection()
+	if err != nil {
+		return err
 	}
+	s.Report(ctx, tw)
 	fmt.Fprintln(tw, "\t\t\t")
 	fmt.Fprintln(tw, "TOOL\tVERSION\tPATH\tSTATUS")
 	for _, h := range helperTools {
@@ -60,17 +52,6 @@ func (p *Pipeline) Check(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nGOMSI_TOOLSET=%s uses %s %s: %s\n", p.Config.Toolset, c.Toolset.Name(), c.Info.Version, c.Reason)
 	return nil
-}
-
-// hintOf returns the install hint of a Detect error, without the sentinel.
-func hintOf(err error) string {
-	msg := err.Error()
-	if errors.Is(err, wix.ErrNotFound) {
-		if _, hint, ok := strings.Cut(msg, wix.ErrNotFound.Error()+": "); ok {
-			return hint
-		}
-	}
-	return msg
 }
 
 // versionOf finds the version number in a tool's --version output, which

@@ -33,7 +33,7 @@ const wingetFolder = "winget"
 func (p *Pipeline) writeDeployment(ctx context.Context, msis []string) error {
 	cfg := p.Config.Deploy
 	modified := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC) // the oldest time a zip holds
-	if t, ok, err := msidb.SourceDateEpoch(p.getenv()); err != nil {
+	if t, ok, err := msidb.SourceDateEpoch(p.Config.Env.Getenv); err != nil {
 		return err
 	} else if ok && t.After(modified) {
 		modified = t
@@ -110,7 +110,7 @@ func (p *Pipeline) writeWinget(goVersion string) error {
 		p.logf("winget manifests not written: where winget downloads the MSIs is not known yet; set winget.installer_base_url in gomsi.yaml, or the repository and tag that publish uploads to (GOMSI_GITHUB_REPO and GOMSI_TAG)")
 		return nil
 	}
-	all, err := filepath.Glob(filepath.Join(p.Config.Out, goVersion+".windows-*.msi"))
+	all, err := filepath.Glob(filepath.Join(p.Config.Out, product.Files{Version: goVersion, GOARCH: "*"}.Name(product.MSIFile)))
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (p *Pipeline) writeWinget(goVersion string) error {
 func (p *Pipeline) installerURL() (func(name string) string, error) {
 	base := p.Config.Winget.InstallerBaseURL
 	if base == "" {
-		b, err := publish.DownloadBase(p.getenv(), p.Config.Publish)
+		b, err := publish.DownloadBase(p.Config.Env.Publish, p.Config.Publish)
 		if errors.Is(err, publish.ErrNoTarget) {
 			return nil, nil
 		}
@@ -151,11 +151,11 @@ func (p *Pipeline) installerURL() (func(name string) string, error) {
 
 // checkMSIName splits an out folder MSI's name into Go version and arch.
 func (p *Pipeline) checkMSIName(path string) (version, arch string, err error) {
-	version, arch, ok := parseMSIName(filepath.Base(path))
+	f, ok := parseMSIName(filepath.Base(path))
 	if !ok {
 		return "", "", fmt.Errorf("deploy: %s is not named go<version>.windows-<arch>.msi: remove it from %s", path, p.Config.Out)
 	}
-	return version, arch, nil
+	return f.Version, f.GOARCH, nil
 }
 
 // readBuiltMSI reads an MSI's deployment facts and checks them against its
@@ -228,17 +228,6 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("publish: hash %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// isDeployOutput matches go<version>.windows-<arch>.intunewin and
-// go<version>.windows-<arch>.deploy.json.
-func isDeployOutput(name string) bool {
-	for _, suffix := range []string{deploy.IntuneSuffix, deploy.FactsSuffix} {
-		if base, ok := strings.CutSuffix(name, suffix); ok && isBuildName(base) {
-			return true
-		}
-	}
-	return false
 }
 
 func exists(path string) bool {

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testpki"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // deployPipeline builds one arch of a small tree with the native compiler.
@@ -26,7 +26,7 @@ func deployPipeline(t *testing.T, out, goarch string, env map[string]string) *Pi
 	p.Config.Out, p.Config.Toolset, p.Config.Arch = out, "native", []string{goarch}
 	noSetup := false
 	p.Config.Setup = &noSetup
-	p.Env = func(k string) string { return env[k] }
+	p.Config = withEnv(t, p.Config, env)
 	return p
 }
 

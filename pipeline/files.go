@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/product"
 )
 
 // writeChecksum writes <file>.sha256 in sha256sum's format and returns the hash.
@@ -26,7 +27,7 @@ func writeChecksum(file string) (string, error) {
 		return "", fmt.Errorf("checksum %s: %w", file, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	if err := atomicfile.WriteFile(file+".sha256", []byte(sum+"  "+filepath.Base(file)+"\n"), 0o644); err != nil {
+	if err := atomicfile.WriteFile(product.ChecksumName(file), []byte(product.ChecksumLine(sum, filepath.Base(file))), 0o644); err != nil {
 		return "", fmt.Errorf("checksum: %w", err)
 	}
 	return sum, nil

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 )
 
 // TestCopyTree: the copy appears whole under its name; a cancelled one

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/internal/winetest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 )
 
 // processPrngShim is bcryptprimitives.dll for Wine 8, which lacks it: Go

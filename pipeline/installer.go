@@ -1,20 +1,21 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/installer"
-	"github.com/gomsi/gomsi/msipatch"
 	"github.com/gomsi/gomsi/templates"
+	"github.com/gomsi/gomsi/wix/dialect"
 )
 
-// installerPlan is what the build's installer does on the target machine.
-func (p *Pipeline) installerPlan(b *Build, toolset string) (templates.InstallerData, error) {
-	plan, err := installer.Plan(p.Config.Installer, b.Product, toolset)
-	if err != nil || plan.Icon == "" || toolset != "wixl" {
+// installerPlan is what the build's installer does on the target machine,
+// for the toolset's dialect: made once, it is rendered into the sources and
+// goes with them to the toolset's Build.
+func (p *Pipeline) installerPlan(b *Build, d dialect.Dialect) (templates.InstallerData, error) {
+	plan, err := installer.Plan(p.Config.Installer, b.Product, d)
+	if err != nil || plan.Icon == "" || !d.RelativeIcon {
 		return plan, err
 	}
 	// wixl cannot open an absolute Icon SourceFile ("Couldn't find file"),
@@ -32,7 +33,7 @@ func (p *Pipeline) installerPlan(b *Build, toolset string) (templates.InstallerD
 
 // sourcesDir is where WXS writes a build's WiX sources.
 func (p *Pipeline) sourcesDir(b *Build) string {
-	return filepath.Join(p.Config.Out, "wxs", b.Product.GoVersion.String()+".windows-"+b.Product.Arch.GOARCH)
+	return filepath.Join(p.Config.Out, "wxs", b.Product.Files().Stem())
 }
 
 // guidScope is what the harvested component GUIDs are derived from: the
@@ -45,35 +46,4 @@ func (p *Pipeline) guidScope(b *Build) string {
 		scope = b.Product.UpgradeCode + "|" + b.Product.Arch.GOARCH + `|LocalAppDataFolder\Programs\Go`
 	}
 	return scope
-}
-
-func (p *Pipeline) patcher() msipatch.Patcher {
-	return msipatch.Patcher{Runner: p.runner()}
-}
-
-// checkPatch fails before compiling when the toolset needs msipatch and
-// msibuild is missing.
-func (p *Pipeline) checkPatch(toolset string) error {
-	if !installer.NeedsPatch(toolset) {
-		return nil
-	}
-	_, err := p.patcher().Check()
-	return err
-}
-
-// patchMSI adds what the toolset could not compile to the built package; on
-// failure the package is gone, never shipped without it.
-func (p *Pipeline) patchMSI(ctx context.Context, b *Build, toolset string) error {
-	if !installer.NeedsPatch(toolset) {
-		return nil
-	}
-	plan, err := p.installerPlan(b, toolset)
-	if err != nil {
-		return err
-	}
-	if err := p.patcher().Apply(ctx, b.MSI, b.Product.UpgradeCode, plan); err != nil {
-		return err
-	}
-	p.logf("wrote %d environment changes and %d upgrade rows into %s with msibuild (%s cannot compile them)", len(plan.Environment), len(plan.Upgrades), b.MSI, toolset)
-	return nil
 }

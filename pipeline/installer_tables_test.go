@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/wix"
 )
 
@@ -84,9 +84,13 @@ func TestInstallerTables(t *testing.T) {
 				t.Errorf("%s runs LaunchConditions only when %s", seqTable, r[1])
 			}
 		}
+		// The first action after which the machine changes: the execute
+		// sequence validates then installs; the UI sequence hands over to
+		// the execute sequence with ExecuteAction.
+		first := map[string]string{"InstallExecuteSequence": "InstallValidate", "InstallUISequence": "ExecuteAction"}[seqTable]
 		lc, ok := seq["LaunchConditions"]
-		if !ok || lc >= seq["InstallValidate"] || (seqTable == "InstallExecuteSequence" && lc >= seq["InstallInitialize"]) {
-			t.Errorf("%s: LaunchConditions at %d (present %v), InstallValidate at %d: the launch conditions must run first", seqTable, lc, ok, seq["InstallValidate"])
+		if next, has := seq[first]; !ok || !has || lc >= next {
+			t.Errorf("%s: LaunchConditions at %d (present %v), %s at %d (present %v): the launch conditions must run first", seqTable, lc, ok, first, next, has)
 		}
 		if seqTable == "InstallExecuteSequence" {
 			if seq["WriteEnvironmentStrings"] != 5200 || seq["RemoveEnvironmentStrings"] != 3300 {

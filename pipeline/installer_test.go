@@ -8,9 +8,9 @@ import (
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/diagnose"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/internal/winetest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 )
 
 // TestInstallerLifecycleUnderWine installs, upgrades and uninstalls gomsi's

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 )
 
 // TestExtractLimitsReachExtraction: the GOMSI_MAX_EXTRACT settings bound a
@@ -20,7 +20,7 @@ func TestExtractLimitsReachExtraction(t *testing.T) {
 	zipPath := writeTreeZip(t, root)
 	for key, value := range map[string]string{"GOMSI_MAX_EXTRACT_FILE": "4096", "GOMSI_MAX_EXTRACT": "8192"} {
 		p := newTestPipeline(t, zipPath)
-		p.Env = func(k string) string { return map[string]string{key: value}[k] }
+		p.Config = withEnv(t, p.Config, map[string]string{key: value})
 		_, err := p.Fetch(context.Background())
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%s: %v", key, value, err)
@@ -30,7 +30,7 @@ func TestExtractLimitsReachExtraction(t *testing.T) {
 		}
 	}
 	p := newTestPipeline(t, zipPath)
-	p.Env = func(k string) string { return map[string]string{"GOMSI_MAX_EXTRACT_FILE": "lots"}[k] }
+	p.Config = withEnv(t, p.Config, map[string]string{"GOMSI_MAX_EXTRACT_FILE": "lots"})
 	if _, err := p.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), "GOMSI_MAX_EXTRACT_FILE") {
 		t.Errorf("GOMSI_MAX_EXTRACT_FILE=lots: %v", err)
 	}

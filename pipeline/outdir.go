@@ -14,7 +14,6 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/product"
 )
@@ -282,19 +281,20 @@ const (
 // marker and lock files, temporary names, and each writer's outputs.
 func outEntryKind(e fs.DirEntry) entryKind {
 	name := e.Name()
-	msi, isMSI := strings.CutSuffix(strings.TrimSuffix(name, ".sha256"), ".msi")
+	_, kind, err := product.ParseName(strings.TrimSuffix(name, product.ChecksumSuffix))
+	built := err == nil // an MSI, setup exe, Intune package or deployment facts, or a checksum of one
 	switch {
 	case e.IsDir() && (name == "dist" || name == "wxs"):
 		return gomsiFolder
 	case e.IsDir() && (name == "bench" || name == "bench-tree"): // what the benchmarks of sign and internal/cab keep in the repository's _out
 		return gomsiFile
-	case dist.IsTemporary(name), name == outMarker, name == outLock, name == outOwner:
+	case atomicfile.IsTemporary(name), name == outMarker, name == outLock, name == outOwner:
 		return gomsiFile
-	case e.Type().IsRegular() && (isMSI && isBuildName(msi) || name == "SHA256SUMS"):
+	case e.Type().IsRegular() && (built && kind == product.MSIFile || name == "SHA256SUMS"):
 		return gomsiFile
-	case e.Type().IsRegular() && isDeployOutput(strings.TrimSuffix(name, ".sha256")), e.IsDir() && name == wingetFolder:
+	case e.Type().IsRegular() && built && (kind == product.IntuneFile || kind == product.FactsFile), e.IsDir() && name == wingetFolder:
 		return gomsiFile // deploy.go's outputs
-	case e.Type().IsRegular() && isSetupName(strings.TrimSuffix(name, ".sha256")):
+	case e.Type().IsRegular() && built && kind == product.SetupFile:
 		return gomsiFile // setup.go's outputs
 	}
 	return foreignEntry
@@ -304,14 +304,13 @@ func outEntryKind(e fs.DirEntry) entryKind {
 // folder of one build (go1.26.8.windows-amd64) or a temporary name (older
 // gomsi copied folder sources to <build>.tmp-copy).
 func isBuildEntry(e fs.DirEntry) bool {
-	return dist.IsTemporary(e.Name()) || e.IsDir() && (isBuildName(e.Name()) || isBuildName(strings.TrimSuffix(e.Name(), ".tmp-copy")))
+	return atomicfile.IsTemporary(e.Name()) || e.IsDir() && (isBuildName(e.Name()) || isBuildName(strings.TrimSuffix(e.Name(), ".tmp-copy")))
 }
 
 // isBuildName matches go<version>.windows-<arch>.
 func isBuildName(name string) bool {
-	version, arch, ok := strings.Cut(name, ".windows-")
-	_, err := product.LookupArch(arch)
-	return ok && strings.HasPrefix(version, "go") && len(version) > 2 && err == nil
+	_, err := product.ParseStem(name)
+	return err == nil
 }
 
 // sweepOut removes what killed runs left in the out folder: every temporary
@@ -319,17 +318,17 @@ func isBuildName(name string) bool {
 // the winget manifests. Only the run holding the lock calls it, so none of
 // them is another run's.
 func sweepOut(out string) {
-	dist.SweepTemporaries(out, 0)
-	dist.SweepTemporaries(filepath.Join(out, "dist"), 0)
+	atomicfile.Sweep(out, 0)
+	atomicfile.Sweep(filepath.Join(out, "dist"), 0)
 	wxs, _ := os.ReadDir(filepath.Join(out, "wxs"))
 	for _, e := range wxs {
 		if e.IsDir() {
-			dist.SweepTemporaries(filepath.Join(out, "wxs", e.Name()), 0)
+			atomicfile.Sweep(filepath.Join(out, "wxs", e.Name()), 0)
 		}
 	}
 	filepath.WalkDir(filepath.Join(out, wingetFolder), func(path string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
-			dist.SweepTemporaries(path, 0)
+			atomicfile.Sweep(path, 0)
 		}
 		return nil
 	})

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/dist"
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 )
 
 // plant creates files (a name ending in / is a folder) below dir.
@@ -258,8 +258,7 @@ func TestTemporaryNamesAreSwept(t *testing.T) {
 		}
 		// Test helpers write into their own temporary folders, and the setup
 		// launcher runs on the machine being installed, not where gomsi builds.
-		if slashed := filepath.ToSlash(path); strings.Contains(slashed, "/internal/fakedl/") || strings.Contains(slashed, "/dist/internal/") ||
-			strings.Contains(slashed, "/internal/winetest/") || strings.Contains(slashed, "/setup/launch/") {
+		if slashed := filepath.ToSlash(path); strings.Contains(slashed, "/internal/testing/") || strings.Contains(slashed, "/setup/launch/") {
 			return nil
 		}
 		fset := token.NewFileSet()
@@ -281,8 +280,8 @@ func TestTemporaryNamesAreSwept(t *testing.T) {
 			}
 			name := strings.ReplaceAll(renderPattern(call.Args[1]), "*", "12345")
 			checked++
-			if !dist.IsTemporary(name) {
-				t.Errorf("%s: %s makes temporary names like %q, which the next run does not sweep: use a name dist.IsTemporary knows", path, fset.Position(call.Pos()), name)
+			if !atomicfile.IsTemporary(name) {
+				t.Errorf("%s: %s makes temporary names like %q, which the next run does not sweep: use a name atomicfile.IsTemporary knows", path, fset.Position(call.Pos()), name)
 			}
 			return true
 		})
@@ -307,8 +306,12 @@ func renderPattern(e ast.Expr) string {
 	case *ast.BinaryExpr:
 		return renderPattern(e.X) + renderPattern(e.Y)
 	case *ast.Ident:
-		if e.Name == "tempSuffix" {
-			return ".tmp-"
+		if e.Name == "TempMark" { // inside package atomicfile
+			return atomicfile.TempMark
+		}
+	case *ast.SelectorExpr:
+		if e.Sel.Name == "TempMark" {
+			return atomicfile.TempMark
 		}
 	case *ast.ParenExpr:
 		return renderPattern(e.X)
@@ -429,7 +432,7 @@ func TestWaitIsCancellable(t *testing.T) {
 func TestRunSweepsCacheLeftovers(t *testing.T) {
 	p, _ := downloadPipeline(t, writeTreeZip(t, msitest.SmallTree(t, "go1.26.8")))
 	p.Config.Toolset = "native"
-	cache := p.Env("GOMSI_CACHE")
+	cache := p.Config.Env.Fetch.Cache
 	leftovers := []string{"dl/0123/.go1.26.7.windows-amd64.zip.tmp-1", "dl/.index-0123456789abcdef.json.tmp-2", "sumdb/sum.golang.org/.latest.tmp-3"}
 	plant(t, cache, leftovers...)
 	old := time.Now().Add(-2 * time.Hour)

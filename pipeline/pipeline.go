@@ -13,8 +13,8 @@ import (
 
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/dist"
+	"github.com/gomsi/gomsi/fetch"
 	"github.com/gomsi/gomsi/harvest"
-	"github.com/gomsi/gomsi/installer"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/sign"
 	"github.com/gomsi/gomsi/templates"
@@ -23,11 +23,10 @@ import (
 
 // Pipeline holds the settings and the injected dependencies of a run.
 type Pipeline struct {
-	Config   config.Config
+	Config   config.Config // gomsi.yaml and the environment, as config.Load read them
 	Log      io.Writer     // progress lines; io.Discard for silence
 	Runner   wix.Runner    // runs external tools; wix.ExecRunner by default
 	Toolsets []wix.Toolset // candidates in order of preference; all known ones by default
-	Env      Getenv        // the environment (secrets); os.Getenv by default
 
 	signer    *sign.Signer
 	signerErr error
@@ -39,9 +38,10 @@ type Build struct {
 	Dist    *dist.Dist
 	Product product.Product
 	Tree    *harvest.Tree
-	Sources []string // rendered .wxs files
-	MSI     string   // the compiled package
-	Setup   string   // <msi>-setup.exe beside it; "" with setup: false
+	Plan    templates.InstallerData // what the installer does on the target, for the toolset's dialect
+	Sources []string                // rendered .wxs files, from Plan
+	MSI     string                  // the compiled package
+	Setup   string                  // <msi>-setup.exe beside it; "" with setup: false
 	SHA256  string
 }
 
@@ -61,32 +61,21 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 	}
 	defer release()
 	cfg := p.Config
-	src, err := dist.ParseSource(cfg.Source)
+	src, err := fetch.ParseSource(cfg.Source, cfg.Env.Fetch.GOPROXY)
 	if err != nil {
 		return nil, err
 	}
-	if src.Kind == dist.SourceLocal {
+	if src.Kind == fetch.SourceLocal {
 		return p.openLocal(ctx)
 	}
-	getenv := p.getenv()
-	if p.Env == nil { // the real environment: go env -w settings count too
-		if getenv, err = dist.WithGoEnvFile(getenv); err != nil {
-			return nil, err
-		}
-	}
-	opts, err := dist.FetchOptionsFromEnv(func(k string) string {
-		if k == "GOMSI_SOURCE" {
-			return cfg.Source // gomsi.yaml's source, already overridden by the environment
-		}
-		return getenv(k)
-	})
+	opts, err := fetch.NewOptions(cfg.Source, cfg.Env.Fetch)
 	if err != nil {
 		return nil, err
 	}
 	opts.Log = p.Log
 	opts.Pins = cfg.Pins
-	dist.SweepCache(opts.CacheDir) // what killed downloads left
-	f, err := dist.NewFetcher(opts)
+	fetch.SweepCache(opts.CacheDir) // what killed downloads left
+	f, err := fetch.New(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +90,7 @@ func (p *Pipeline) Fetch(ctx context.Context) ([]*Build, error) {
 			if err != nil {
 				return nil, err
 			}
-			b, err := p.open(ctx, fetched.Path, dist.Options{Arch: arch, Prefix: fetched.Prefix, ModuleZip: fetched.Layout == dist.LayoutModule})
+			b, err := p.open(ctx, fetched.Path, dist.Options{Arch: arch, Prefix: fetched.Prefix, ModuleZip: fetched.Layout == fetch.LayoutModule})
 			if err != nil {
 				return nil, err
 			}
@@ -130,7 +119,7 @@ func (p *Pipeline) openLocal(ctx context.Context) ([]*Build, error) {
 func (p *Pipeline) open(ctx context.Context, src string, opts dist.Options) (*Build, error) {
 	start := time.Now()
 	opts.WorkDir = filepath.Join(p.Config.Out, "dist")
-	limits, err := dist.ExtractLimitsFromEnv(p.getenv())
+	limits, err := p.Config.Env.Extract.Limits()
 	if err != nil {
 		return nil, err
 	}
@@ -201,14 +190,16 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := templates.New(Dialect(toolset), p.Config.Templates)
+	r, err := templates.New(toolset.Dialect(), p.Config.Templates)
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, b := range builds {
 		dir := p.sourcesDir(b)
-		b.Sources, err = p.render(r, b, toolset.Name(), dir)
-		if err != nil {
+		if b.Plan, err = p.installerPlan(b, toolset.Dialect()); err != nil {
+			return nil, nil, err
+		}
+		if b.Sources, err = p.render(r, b, dir); err != nil {
 			return nil, nil, err
 		}
 		p.logf("rendered %d WiX sources in %s for %s", len(b.Sources), dir, toolset.Name())
@@ -216,19 +207,14 @@ func (p *Pipeline) WXS(ctx context.Context) ([]*Build, wix.Toolset, error) {
 	return builds, toolset, nil
 }
 
-// render writes the WiX sources of a harvested build for a toolset into
-// dir and returns their paths.
-func (p *Pipeline) render(r *templates.Renderer, b *Build, toolset, dir string) ([]string, error) {
-	plan, err := p.installerPlan(b, toolset)
-	if err != nil {
-		return nil, err
-	}
+// render writes the WiX sources of a harvested and planned build into dir
+// and returns their paths.
+func (p *Pipeline) render(r *templates.Renderer, b *Build, dir string) ([]string, error) {
 	return r.WriteFiles(templates.Data{
 		Product:   b.Product,
 		Tree:      b.Tree,
-		Toolset:   toolset,
 		Comments:  fmt.Sprintf("%s for windows/%s, packaged by gomsi", b.Product.GoVersion, b.Product.Arch.GOARCH),
-		Installer: plan,
+		Installer: b.Plan,
 	}, dir)
 }
 
@@ -243,20 +229,14 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkPatch(toolset.Name()); err != nil {
-		return nil, err
-	}
 	for _, b := range builds {
 		start := time.Now()
 		b.MSI = filepath.Join(p.Config.Out, b.Product.MSIName())
-		job, err := absJob(wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI, SuppressICE: installer.SuppressedICE(p.Config.Installer)})
+		job, err := absJob(wix.Job{Sources: b.Sources, SourceDir: b.Dist.Root, Arch: b.Product.Arch, Out: b.MSI, Plan: &b.Plan, UpgradeCode: b.Product.UpgradeCode})
 		if err != nil {
 			return nil, err
 		}
 		if err := toolset.Build(ctx, job); err != nil {
-			return nil, err
-		}
-		if err := p.patchMSI(ctx, b, toolset.Name()); err != nil {
 			return nil, err
 		}
 		if s, err := p.Signer(ctx); err != nil {

@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/fakedl"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/fakedl"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 func newTestPipeline(t *testing.T, source string) *Pipeline {
@@ -30,7 +30,17 @@ func newTestPipeline(t *testing.T, source string) *Pipeline {
 			t.Logf("pipeline log:\n%s", log.String())
 		}
 	})
-	return &Pipeline{Config: cfg, Log: log, Env: func(string) string { return "" }}
+	return &Pipeline{Config: cfg, Log: log}
+}
+
+// withEnv gives cfg the environment env, as config.Load reads it.
+func withEnv(t testing.TB, cfg config.Config, env map[string]string) config.Config {
+	t.Helper()
+	cfg, err := cfg.WithEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
 
 func buildMSI(t *testing.T, source string) *Build {
@@ -146,7 +156,7 @@ func downloadPipeline(t *testing.T, zipPath string) (*Pipeline, *fakedl.Server) 
 	p := newTestPipeline(t, srv.URL)
 	p.Config.GoVersion = "1.26.8"
 	cache := filepath.Join(t.TempDir(), "cache")
-	p.Env = func(k string) string { return map[string]string{"GOMSI_CACHE": cache, "GOMSI_RETRIES": "1"}[k] }
+	p.Config = withEnv(t, p.Config, map[string]string{"GOMSI_CACHE": cache, "GOMSI_RETRIES": "1"})
 	return p, srv
 }
 
@@ -159,7 +169,7 @@ func TestCorruptDownloadIsRefused(t *testing.T) {
 		t.Fatalf("corrupt download: %v", err)
 	}
 	msis, _ := filepath.Glob(filepath.Join(p.Config.Out, "*.msi"))
-	cached := msitest.TreeHashes(t, filepath.Dir(p.Env("GOMSI_CACHE")))
+	cached := msitest.TreeHashes(t, filepath.Dir(p.Config.Env.Fetch.Cache))
 	for name := range cached {
 		if strings.HasPrefix(path.Base(name), "index-") {
 			delete(cached, name) // the release index is kept for offline runs

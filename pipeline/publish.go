@@ -26,7 +26,7 @@ var Fixes = []string{
 // Publish uploads the MSIs of the out folder, their .sha256 files and a
 // SHA256SUMS to the GitHub release of the configured tag.
 func (p *Pipeline) Publish(ctx context.Context) (publish.Result, error) {
-	cfg, err := publish.ConfigFromEnv(p.getenv(), p.Config.Publish)
+	cfg, err := publish.ConfigFromEnv(p.Config.Env.Publish, p.Config.Publish)
 	if err != nil {
 		return publish.Result{}, err
 	}
@@ -48,12 +48,12 @@ func (p *Pipeline) Publish(ctx context.Context) (publish.Result, error) {
 	rel := publish.Release{Assets: append(append(append([]string(nil), msis...), setups...), deployFiles...), Fixes: Fixes}
 	versions := map[string]bool{}
 	for _, m := range msis {
-		version, arch, ok := parseMSIName(filepath.Base(m))
+		f, ok := parseMSIName(filepath.Base(m))
 		if !ok {
 			return publish.Result{}, fmt.Errorf("publish: %s is not named go<version>.windows-<arch>.msi: remove it from %s", m, p.Config.Out)
 		}
-		versions[version] = true
-		rel.Arches = append(rel.Arches, arch)
+		versions[f.Version] = true
+		rel.Arches = append(rel.Arches, f.GOARCH)
 	}
 	var vs []string
 	for v := range versions {
@@ -73,20 +73,7 @@ func (p *Pipeline) Publish(ctx context.Context) (publish.Result, error) {
 }
 
 // parseMSIName splits go1.26.8.windows-amd64.msi into go1.26.8 and amd64.
-func parseMSIName(name string) (version, arch string, ok bool) {
-	rest, ok := strings.CutSuffix(name, ".msi")
-	if !ok {
-		return "", "", false
-	}
-	version, arch, ok = strings.Cut(rest, ".windows-")
-	if !ok {
-		return "", "", false
-	}
-	if _, err := product.ParseGoVersion(version); err != nil {
-		return "", "", false
-	}
-	if _, err := product.LookupArch(arch); err != nil {
-		return "", "", false
-	}
-	return version, arch, true
+func parseMSIName(name string) (product.Files, bool) {
+	f, kind, err := product.ParseName(name)
+	return f, err == nil && kind == product.MSIFile
 }

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testpki"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/sign"
 )
 
@@ -35,11 +35,11 @@ func TestSignVerifyPublish(t *testing.T) {
 		"GOMSI_TAG":               "v1.26.8",
 	}
 
-	b := buildMSIWith(t, msitest.SmallTree(t, "go1.26.8"), func(p *Pipeline) { p.Env = func(k string) string { return env[k] } })
+	b := buildMSIWith(t, msitest.SmallTree(t, "go1.26.8"), func(p *Pipeline) { p.Config = withEnv(t, p.Config, env) })
 	assertChecksumFile(t, b) // the checksum is of the signed file
 	p := newTestPipeline(t, "")
 	p.Config.Out = filepath.Dir(b.MSI)
-	p.Env = func(k string) string { return env[k] }
+	p.Config = withEnv(t, p.Config, env)
 	reports, err := p.VerifyMSIs(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +52,7 @@ func TestSignVerifyPublish(t *testing.T) {
 	otherRoots := filepath.Join(dir, "other.pem")
 	other.WriteRootPEM(otherRoots)
 	env["GOMSI_VERIFY_ROOTS"] = otherRoots
+	p.Config = withEnv(t, p.Config, env) // config reads the environment once
 	if _, err := p.VerifyMSIs(context.Background()); err == nil {
 		t.Error("verified against an unrelated root")
 	}
@@ -83,15 +84,13 @@ func TestSignVerifyPublish(t *testing.T) {
 
 func TestSignMSIsWithoutConfiguration(t *testing.T) {
 	p := newTestPipeline(t, "")
-	p.Env = func(string) string { return "" }
+	p.Config = withEnv(t, p.Config, nil)
 	if _, err := p.SignMSIs(context.Background()); err == nil || !strings.Contains(err.Error(), "set GOMSI_SIGN_PFX") {
 		t.Errorf("SignMSIs without a key: %v", err)
 	}
 	os.MkdirAll(p.Config.Out, 0o755)
 	os.WriteFile(filepath.Join(p.Config.Out, "notes.msi"), nil, 0o644)
-	p.Env = func(k string) string {
-		return map[string]string{"GITHUB_TOKEN": "x", "GOMSI_GITHUB_REPO": "a/b", "GOMSI_TAG": "v1"}[k]
-	}
+	p.Config = withEnv(t, p.Config, map[string]string{"GITHUB_TOKEN": "x", "GOMSI_GITHUB_REPO": "a/b", "GOMSI_TAG": "v1"})
 	if _, err := p.Publish(context.Background()); err == nil || !strings.Contains(err.Error(), "is not named go<version>.windows-<arch>.msi") {
 		t.Errorf("publishing a stray MSI: %v", err)
 	}
@@ -107,7 +106,7 @@ func TestSignBinariesLeavesFolderSourceAlone(t *testing.T) {
 	testtool.WindowsExe(t, filepath.Join(root, "bin", "go.exe")) // relic signs real executables only
 	before := msitest.TreeHashes(t, root)
 	b := buildMSIWith(t, root, func(p *Pipeline) {
-		p.Env = func(k string) string { return env[k] }
+		p.Config = withEnv(t, p.Config, env)
 		p.Config.Sign.Binaries = true
 	})
 	if after := msitest.TreeHashes(t, root); !maps.Equal(before, after) {
@@ -117,7 +116,7 @@ func TestSignBinariesLeavesFolderSourceAlone(t *testing.T) {
 		t.Fatalf("signed a tree at %s, not a copy under %s", b.Dist.Root, filepath.Dir(b.MSI))
 	}
 	verifier := newTestPipeline(t, "")
-	verifier.Env = func(k string) string { return map[string]string{"GOMSI_VERIFY_ROOTS": s.RootsPEM}[k] }
+	verifier.Config = withEnv(t, verifier.Config, map[string]string{"GOMSI_VERIFY_ROOTS": s.RootsPEM})
 	roots, err := verifier.verifyRoots()
 	if err != nil {
 		t.Fatal(err)

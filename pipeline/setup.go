@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/gomsi/gomsi/product"
@@ -20,7 +19,7 @@ import (
 func (p *Pipeline) buildSetup(ctx context.Context, msi string, prod product.Product) (string, error) {
 	out := filepath.Join(filepath.Dir(msi), setup.Name(filepath.Base(msi)))
 	if !p.Config.WantSetup() {
-		for _, f := range []string{out, out + ".sha256"} {
+		for _, f := range []string{out, product.ChecksumName(out)} {
 			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return "", fmt.Errorf("setup: remove the stale %s: %w", f, err)
 			}
@@ -51,20 +50,14 @@ func (p *Pipeline) buildSetup(ctx context.Context, msi string, prod product.Prod
 	return out, nil
 }
 
-// isSetupName matches go<version>.windows-<arch>-setup.exe.
-func isSetupName(name string) bool {
-	base, ok := strings.CutSuffix(name, "-setup.exe")
-	return ok && isBuildName(base)
-}
-
 // rebuildSetup rebuilds the setup exe of an MSI of the out folder, after
 // the MSI was signed again.
 func (p *Pipeline) rebuildSetup(ctx context.Context, msi string) error {
-	version, arch, ok := parseMSIName(filepath.Base(msi))
+	f, ok := parseMSIName(filepath.Base(msi))
 	if !ok {
 		return fmt.Errorf("setup: %s is not named go<version>.windows-<arch>.msi: remove it from %s", msi, p.Config.Out)
 	}
-	prod, err := product.New(version, arch, p.Config.UpgradeCode(arch))
+	prod, err := product.New(f.Version, f.GOARCH, p.Config.UpgradeCode(f.GOARCH))
 	if err != nil {
 		return err
 	}

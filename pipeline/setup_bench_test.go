@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // BenchmarkSetupExe reports what building the setup exe adds to an MSI
@@ -20,7 +20,7 @@ func BenchmarkSetupExe(b *testing.B) {
 	cfg.Source, cfg.Out, cfg.Toolset = zipPath, filepath.Join(b.TempDir(), "out"), "native"
 	off := false
 	cfg.Setup = &off
-	p := &Pipeline{Config: cfg, Env: func(string) string { return "" }}
+	p := &Pipeline{Config: cfg}
 	builds, err := p.MSI(b.Context())
 	if err != nil {
 		b.Fatal(err)

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/ghfake"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testpki"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
 	"github.com/gomsi/gomsi/setup"
 	"github.com/gomsi/gomsi/setup/launch"
 	"github.com/gomsi/gomsi/sign"
@@ -32,7 +32,7 @@ func TestSetupBesideMSI(t *testing.T) {
 		"GOMSI_GITHUB_REPO": "acme/go-msi", "GOMSI_TAG": "v1.26.8",
 	}
 	tree := msitest.SmallTree(t, "go1.26.8")
-	b := buildMSIWith(t, tree, func(p *Pipeline) { p.Env = func(k string) string { return env[k] } })
+	b := buildMSIWith(t, tree, func(p *Pipeline) { p.Config = withEnv(t, p.Config, env) })
 	if b.Setup != filepath.Join(filepath.Dir(b.MSI), "go1.26.8.windows-amd64-setup.exe") {
 		t.Fatalf("setup %q", b.Setup)
 	}
@@ -55,7 +55,7 @@ func TestSetupBesideMSI(t *testing.T) {
 
 	p := newTestPipeline(t, "")
 	p.Config.Out = filepath.Dir(b.MSI)
-	p.Env = func(k string) string { return env[k] }
+	p.Config = withEnv(t, p.Config, env)
 	res, err := p.Publish(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +127,7 @@ func TestSignRebuildsSetup(t *testing.T) {
 	}
 	p := newTestPipeline(t, "")
 	p.Config.Out = filepath.Dir(b.MSI)
-	p.Env = func(k string) string { return env[k] }
+	p.Config = withEnv(t, p.Config, env)
 	if _, err := p.SignMSIs(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/internal/winetest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 	"github.com/gomsi/gomsi/setup/launch"
 )
 

@@ -12,23 +12,13 @@ import (
 	"github.com/gomsi/gomsi/sign"
 )
 
-// Getenv reads the environment; tests replace it. Secrets come only from here.
-type Getenv func(string) string
-
-func (p *Pipeline) getenv() Getenv {
-	if p.Env != nil {
-		return p.Env
-	}
-	return os.Getenv
-}
-
 // Signer returns the configured signer, or nil when signing is not
 // configured (no GOMSI_SIGN_PFX or GOMSI_SIGN_KEY).
 func (p *Pipeline) Signer(ctx context.Context) (*sign.Signer, error) {
 	if p.signer != nil || p.signerErr != nil {
 		return p.signer, p.signerErr
 	}
-	src, opts, configured, err := sign.FromEnv(p.Config.SignEnv(p.getenv()))
+	src, opts, configured, err := sign.FromEnv(p.Config.Env.Sign)
 	if err != nil || !configured {
 		return nil, err
 	}
@@ -115,7 +105,7 @@ func (p *Pipeline) VerifyMSIs(ctx context.Context) ([]sign.Report, error) {
 	if len(msis) == 0 {
 		return nil, fmt.Errorf("verify: no MSI in %s: run go run mage.go msi first", p.Config.Out)
 	}
-	_, opts, _, _ := sign.FromEnv(p.Config.SignEnv(p.getenv()))
+	_, opts, _, _ := sign.FromEnv(p.Config.Env.Sign)
 	var reports []sign.Report
 	for _, m := range msis {
 		r, err := sign.VerifyMSI(m, roots)
@@ -131,7 +121,7 @@ func (p *Pipeline) VerifyMSIs(ctx context.Context) ([]sign.Report, error) {
 }
 
 func (p *Pipeline) verifyRoots() (*x509.CertPool, error) {
-	file := p.getenv()("GOMSI_VERIFY_ROOTS")
+	file := p.Config.Env.VerifyRoots
 	if file == "" {
 		return nil, nil // the system roots
 	}
@@ -163,7 +153,7 @@ func (p *Pipeline) signBinaries(ctx context.Context, builds []*Build) error {
 	for _, b := range builds {
 		work := filepath.Join(p.Config.Out, "dist")
 		if !isWithin(b.Dist.Root, work) {
-			copied := filepath.Join(work, b.Product.GoVersion.String()+".windows-"+b.Product.Arch.GOARCH)
+			copied := filepath.Join(work, b.Product.Files().Stem())
 			if err := copyTree(ctx, b.Dist.Root, copied); err != nil {
 				return fmt.Errorf("sign binaries: copy %s: %w", b.Dist.Root, err)
 			}

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // These tests run the real targets, compiled from magefile.go as

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/wix"
 )
 
@@ -148,7 +148,7 @@ func TestDialect(t *testing.T) {
 		t    wix.Toolset
 		want string
 	}{{&wix.Wix4{}, "wix4"}, {&wix.Wix3{}, "wix3"}, {&wix.Wixl{}, "wix3"}} {
-		if got := Dialect(tt.t); got != tt.want {
+		if got := tt.t.Dialect().Schema; got != tt.want {
 			t.Errorf("Dialect(%s) = %s, want %s", tt.t.Name(), got, tt.want)
 		}
 	}

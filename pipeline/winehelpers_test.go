@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
-	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/internal/winetest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 )
 
 // Registry keys the installer tests read.

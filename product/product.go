@@ -44,6 +44,4 @@ func New(goVersion, goarch, upgradeCode string) (Product, error) {
 }
 
 // MSIName is the file name of the installer, as go.dev/dl names it.
-func (p Product) MSIName() string {
-	return fmt.Sprintf("%s.windows-%s.msi", p.GoVersion, p.Arch.GOARCH)
-}
+func (p Product) MSIName() string { return p.Files().Name(MSIFile) }

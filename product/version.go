@@ -13,12 +13,13 @@ type GoVersion struct {
 	PreNum              int
 }
 
-// goVersionRE is the syntax of a Go release name. Numbers have no leading
-// zeros (go01.026.08 is not go1.26.8: two spellings of one release would
-// name two trees, two caches and two MSIs), and the major version and a
-// prerelease number start at 1, as Go's releases do. dist's versionSpec
-// regexps (dist/version.go) spell the same syntax for GOMSI_GO_VERSION and
-// index entries; keep the two in step.
+// goVersionRE is the syntax of a Go release name, gomsi's one model of it:
+// VERSION files, GOMSI_GO_VERSION, download indexes and file names all
+// parse through ParseGoVersion. Numbers have no leading zeros (go01.026.08
+// is not go1.26.8: two spellings of one release would name two trees, two
+// caches and two MSIs), and the major version and a prerelease number start
+// at 1, as Go's releases do. A name without patch or prerelease (go1.26) is
+// also a release line (Line).
 var goVersionRE = regexp.MustCompile(`^go([1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?(?:(rc|beta)([1-9][0-9]*))?$`)
 
 // ParseGoVersion parses the first line of a Go distribution's VERSION file.
@@ -48,6 +49,9 @@ func ParseGoVersion(s string) (GoVersion, error) {
 	}
 	return v, nil
 }
+
+// Line is the release line of v: go1.26 for go1.26.8 and go1.26rc1.
+func (v GoVersion) Line() string { return fmt.Sprintf("go%d.%d", v.Major, v.Minor) }
 
 // String returns the version as Go spells it.
 func (v GoVersion) String() string {

@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/secret"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 const benchSize = 64 << 20 // about one Go MSI
@@ -40,7 +41,7 @@ func BenchmarkUpload(b *testing.B) {
 	srv := ghfake.New(ghfake.Options{Token: testToken, DiscardBodies: true})
 	defer srv.Close()
 	relID := srv.AddRelease("v1.26.8", "bench", false)
-	cfg := Config{Settings: Settings{Repo: "acme/go-msi"}, Owner: "acme", Name: "go-msi", Token: testToken,
+	cfg := Config{Settings: Settings{Repo: "acme/go-msi"}, Owner: "acme", Name: "go-msi", Token: secret.New(testToken),
 		APIURL: srv.APIURL(), UploadURL: srv.UploadURL()}
 	p, err := New(cfg, WithHTTPClient(&http.Client{}))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/product"
 )
 
 // SumsName is the name of the combined checksum file, on disk and on the
@@ -43,10 +44,6 @@ func hashFile(path string) (sum string, size int64, err error) {
 	return hex.EncodeToString(h.Sum(nil)), size, nil
 }
 
-// sumLine is one line in the format of coreutils sha256sum (two spaces:
-// text mode), which `sha256sum -c` and PowerShell scripts both parse.
-func sumLine(sum, name string) string { return sum + "  " + name + "\n" }
-
 // sumsContent lists every MSI sorted by name, so the file is the same
 // whatever order the MSIs were given in.
 func sumsContent(msis []file) []byte {
@@ -54,7 +51,7 @@ func sumsContent(msis []file) []byte {
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
 	var b strings.Builder
 	for _, m := range sorted {
-		b.WriteString(sumLine(m.sha256, m.name))
+		b.WriteString(product.ChecksumLine(m.sha256, m.name))
 	}
 	return []byte(b.String())
 }

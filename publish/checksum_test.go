@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
+	"github.com/gomsi/gomsi/product"
 )
 
 func TestWriteAtomic(t *testing.T) {
@@ -59,14 +60,14 @@ func TestWriteAtomicLeavesNothingOnFailure(t *testing.T) {
 // rewritten rather than published stale.
 func TestStaleChecksumFileIsRewritten(t *testing.T) {
 	f := newFixture(t, ghfake.Options{})
-	stale := sumLine(strings.Repeat("0", 64), filepath.Base(f.msis[0]))
+	stale := product.ChecksumLine(strings.Repeat("0", 64), filepath.Base(f.msis[0]))
 	if err := os.WriteFile(f.msis[0]+".sha256", []byte(stale), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.publish(f.config(Settings{}, nil)); err != nil {
 		t.Fatal(err)
 	}
-	want := sumLine(sha(mustRead(t, f.msis[0])), filepath.Base(f.msis[0]))
+	want := product.ChecksumLine(sha(mustRead(t, f.msis[0])), filepath.Base(f.msis[0]))
 	if got := string(mustRead(t, f.msis[0]+".sha256")); got != want {
 		t.Errorf("on disk %q, want %q", got, want)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/gomsi/gomsi/internal/secret"
 )
 
 // Settings are the publish options a user writes in gomsi.yaml under
@@ -32,38 +34,42 @@ type Settings struct {
 // Config is everything a Publisher needs. Build it with ConfigFromEnv.
 type Config struct {
 	Settings
-	Owner, Name string // repository, split from Settings.Repo
-	Token       string // GITHUB_TOKEN; never logged
-	Tag         string // release tag, e.g. v1.26.8
-	APIURL      string // GitHub Enterprise API URL; empty for github.com
-	UploadURL   string // GitHub Enterprise upload URL; empty for github.com
-	DryRun      bool   // log every write instead of sending it; only GETs go out
+	Owner, Name string        // repository, split from Settings.Repo
+	Token       secret.String // GITHUB_TOKEN; never printed
+	Tag         string        // release tag, e.g. v1.26.8
+	APIURL      string        // GitHub Enterprise API URL; empty for github.com
+	UploadURL   string        // GitHub Enterprise upload URL; empty for github.com
+	DryRun      bool          // log every write instead of sending it; only GETs go out
 }
 
-// ConfigFromEnv combines the file settings with the environment:
-//
-//	GOMSI_GITHUB_REPO        owner/name (beats Settings.Repo, which beats GITHUB_REPOSITORY)
-//	GITHUB_REPOSITORY        owner/name, set by GitHub Actions
-//	GITHUB_TOKEN             API token (required unless GOMSI_DRY_RUN)
-//	GOMSI_TAG                release tag (beats GITHUB_REF)
-//	GITHUB_REF               refs/tags/<tag>, set by GitHub Actions on a tag push
-//	GOMSI_GITHUB_API_URL     GitHub Enterprise API URL (needs GOMSI_GITHUB_UPLOAD_URL too)
-//	GOMSI_GITHUB_UPLOAD_URL  GitHub Enterprise upload URL
-//	GITHUB_API_URL           set by GitHub Actions: used when it is not github.com's
-//	                         and the two above are unset
-//	GOMSI_DRY_RUN            1/true: print the actions, send only GETs
-func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
-	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
+// Env is what the environment says about publishing; package config
+// reads it. GitHub Actions sets GITHUB_REPOSITORY, GITHUB_REF and
+// GITHUB_API_URL.
+type Env struct {
+	Repo             string        // GOMSI_GITHUB_REPO: owner/name (beats Settings.Repo, which beats GITHUB_REPOSITORY)
+	GitHubRepository string        // GITHUB_REPOSITORY: owner/name
+	Token            secret.String // GITHUB_TOKEN: API token (required unless GOMSI_DRY_RUN)
+	Tag              string        // GOMSI_TAG: release tag (beats GITHUB_REF)
+	Ref              string        // GITHUB_REF: refs/tags/<tag> on a tag push
+	APIURL           string        // GOMSI_GITHUB_API_URL: GitHub Enterprise API URL (needs GOMSI_GITHUB_UPLOAD_URL too)
+	UploadURL        string        // GOMSI_GITHUB_UPLOAD_URL: GitHub Enterprise upload URL
+	GitHubAPIURL     string        // GITHUB_API_URL: used when it is not github.com's and the two above are unset
+	DryRun           string        // GOMSI_DRY_RUN: 1/true prints the actions and sends only GETs
+}
+
+// ConfigFromEnv combines the file settings with the environment's.
+func ConfigFromEnv(e Env, s Settings) (Config, error) {
+	trim := strings.TrimSpace
 	c := Config{Settings: s}
 
 	repoFrom := "GOMSI_GITHUB_REPO"
 	switch {
-	case env("GOMSI_GITHUB_REPO") != "":
-		c.Repo = env("GOMSI_GITHUB_REPO")
+	case trim(e.Repo) != "":
+		c.Repo = trim(e.Repo)
 	case strings.TrimSpace(s.Repo) != "":
 		c.Repo, repoFrom = strings.TrimSpace(s.Repo), "publish.repo"
 	default:
-		c.Repo, repoFrom = env("GITHUB_REPOSITORY"), "GITHUB_REPOSITORY"
+		c.Repo, repoFrom = trim(e.GitHubRepository), "GITHUB_REPOSITORY"
 	}
 	if c.Repo == "" {
 		return Config{}, errors.New("configure publish: no repository: set GOMSI_GITHUB_REPO=owner/name or publish.repo in gomsi.yaml")
@@ -74,7 +80,7 @@ func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
 	}
 	c.Owner, c.Name = owner, name
 
-	if v := env("GOMSI_DRY_RUN"); v != "" {
+	if v := trim(e.DryRun); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			return Config{}, fmt.Errorf("configure publish: GOMSI_DRY_RUN=%q is not a boolean: use 1 or 0", v)
@@ -84,22 +90,22 @@ func ConfigFromEnv(getenv func(string) string, s Settings) (Config, error) {
 
 	// Tokens read from files often end in a newline; inner whitespace would
 	// make an invalid header, so say so without echoing the token.
-	c.Token = env("GITHUB_TOKEN")
-	if strings.ContainsFunc(c.Token, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+	c.Token = secret.New(trim(e.Token.Reveal()))
+	if strings.ContainsFunc(c.Token.Reveal(), func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return Config{}, errors.New("configure publish: GITHUB_TOKEN contains whitespace or control characters; set it to the bare token")
 	}
-	if c.Token == "" && !c.DryRun {
+	if c.Token.IsEmpty() && !c.DryRun {
 		return Config{}, errors.New("configure publish: GITHUB_TOKEN is not set; export a token with contents:write on the repository (in Actions: permissions: contents: write)")
 	}
 
-	tag, err := tagFromEnv(env("GOMSI_TAG"), env("GITHUB_REF"))
+	tag, err := tagFromEnv(trim(e.Tag), trim(e.Ref))
 	if err != nil {
 		return Config{}, err
 	}
 	c.Tag = tag
 
-	c.APIURL, c.UploadURL = env("GOMSI_GITHUB_API_URL"), env("GOMSI_GITHUB_UPLOAD_URL")
-	if api := strings.TrimRight(env("GITHUB_API_URL"), "/"); c.APIURL == "" && c.UploadURL == "" && api != "" && api != "https://api.github.com" {
+	c.APIURL, c.UploadURL = trim(e.APIURL), trim(e.UploadURL)
+	if api := strings.TrimRight(trim(e.GitHubAPIURL), "/"); c.APIURL == "" && c.UploadURL == "" && api != "" && api != "https://api.github.com" {
 		// A runner of GitHub Enterprise Server or GHE.com: publish there.
 		upload, err := uploadURLFor(api)
 		if err != nil {

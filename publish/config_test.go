@@ -3,9 +3,17 @@ package publish
 import (
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/secret"
 )
 
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+// envOf builds the Env that package config reads from an environment
+// holding the variables of m.
+func envOf(m map[string]string) Env {
+	return Env{Repo: m["GOMSI_GITHUB_REPO"], GitHubRepository: m["GITHUB_REPOSITORY"], Token: secret.New(m["GITHUB_TOKEN"]),
+		Tag: m["GOMSI_TAG"], Ref: m["GITHUB_REF"], APIURL: m["GOMSI_GITHUB_API_URL"], UploadURL: m["GOMSI_GITHUB_UPLOAD_URL"],
+		GitHubAPIURL: m["GITHUB_API_URL"], DryRun: m["GOMSI_DRY_RUN"]}
+}
 
 func TestConfigFromEnv(t *testing.T) {
 	base := func() map[string]string {
@@ -49,13 +57,13 @@ func TestConfigFromEnv(t *testing.T) {
 			}},
 		{"dry run without token", map[string]string{"GITHUB_TOKEN": "", "GOMSI_DRY_RUN": "true"}, Settings{},
 			func(t *testing.T, c Config) {
-				if !c.DryRun || c.Token != "" {
+				if !c.DryRun || !c.Token.IsEmpty() {
 					t.Errorf("%+v", c)
 				}
 			}},
 		{"token trimmed, settings kept", map[string]string{"GITHUB_TOKEN": " tok\n"}, Settings{Draft: true, Replace: true},
 			func(t *testing.T, c Config) {
-				if c.Token != "tok" || !c.Draft || !c.Replace {
+				if c.Token.Reveal() != "tok" || !c.Draft || !c.Replace {
 					t.Errorf("%+v", c)
 				}
 			}},

@@ -3,7 +3,7 @@
 //
 // Use:
 //
-//	cfg, err := publish.ConfigFromEnv(os.Getenv, settingsFromGomsiYAML)
+//	cfg, err := publish.ConfigFromEnv(gomsiConfig.Env.Publish, gomsiConfig.Publish) // package config reads both
 //	p, err := publish.New(cfg, publish.WithLogger(os.Stdout))
 //	res, err := p.Publish(ctx, publish.Release{GoVersion: "1.26.8", Arches: arches, Assets: msiPaths, Fixes: fixes})
 //

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+
+	"github.com/gomsi/gomsi/internal/secret"
 )
 
 // ErrNoTarget says that the repository or the release tag is not
@@ -16,22 +18,16 @@ var ErrNoTarget = errors.New("no GitHub repository or release tag configured")
 // from the environment and settings as for Publish, without the token. It
 // returns ErrNoTarget when the repository or tag is not set (a GITHUB_REF
 // that is not a tag counts as no tag).
-func DownloadBase(getenv func(string) string, s Settings) (string, error) {
-	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
-	hasRepo := env("GOMSI_GITHUB_REPO") != "" || strings.TrimSpace(s.Repo) != "" || env("GITHUB_REPOSITORY") != ""
-	hasTag := env("GOMSI_TAG") != "" || strings.HasPrefix(env("GITHUB_REF"), "refs/tags/")
+func DownloadBase(e Env, s Settings) (string, error) {
+	trim := strings.TrimSpace
+	hasRepo := trim(e.Repo) != "" || trim(s.Repo) != "" || trim(e.GitHubRepository) != ""
+	hasTag := trim(e.Tag) != "" || strings.HasPrefix(trim(e.Ref), "refs/tags/")
 	if !hasRepo || !hasTag {
 		return "", ErrNoTarget
 	}
-	cfg, err := ConfigFromEnv(func(k string) string {
-		switch k {
-		case "GITHUB_TOKEN":
-			return "" // not needed to name a URL, and kept out of reach
-		case "GOMSI_DRY_RUN":
-			return "1"
-		}
-		return getenv(k)
-	}, s)
+	e.Token = secret.String{} // not needed to name a URL, and kept out of reach
+	e.DryRun = "1"
+	cfg, err := ConfigFromEnv(e, s)
 	if err != nil {
 		return "", err
 	}

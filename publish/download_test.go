@@ -32,7 +32,7 @@ func TestDownloadBase(t *testing.T) {
 		{name: "no repository", env: map[string]string{"GOMSI_TAG": "v1"}, err: ErrNoTarget.Error()},
 		{name: "bad tag", env: map[string]string{"GOMSI_GITHUB_REPO": "acme/go-msi", "GOMSI_TAG": "a..b"}, err: "not a valid tag name"},
 	} {
-		got, err := DownloadBase(func(k string) string { return tc.env[k] }, Settings{Repo: tc.repo})
+		got, err := DownloadBase(envOf(tc.env), Settings{Repo: tc.repo})
 		switch {
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%s: %q, %v; want an error saying %q", tc.name, got, err, tc.err)

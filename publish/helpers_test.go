@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
 )
 
 // testToken looks like a real fine-grained token so that a leak is obvious.
@@ -90,7 +90,7 @@ func newFixture(t *testing.T, opts ghfake.Options) *fixture {
 }
 
 // env is the environment of the "done when" command.
-func (f *fixture) env(extra map[string]string) func(string) string {
+func (f *fixture) env(extra map[string]string) Env {
 	m := map[string]string{
 		"GOMSI_GITHUB_API_URL":    f.srv.APIURL(),
 		"GOMSI_GITHUB_UPLOAD_URL": f.srv.UploadURL(),
@@ -101,7 +101,7 @@ func (f *fixture) env(extra map[string]string) func(string) string {
 	for k, v := range extra {
 		m[k] = v
 	}
-	return func(k string) string { return m[k] }
+	return envOf(m)
 }
 
 func (f *fixture) config(s Settings, extra map[string]string) Config {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
 )
 
 // Tags git refuses (git-check-ref-format(1) for refs/tags/<tag>), and

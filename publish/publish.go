@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gomsi/gomsi/product"
 	"github.com/google/go-github/v58/github"
 )
 
@@ -119,7 +120,7 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 
 	all = append(all, msis...)
 	for _, m := range msis {
-		all = append(all, generated(m.path+".sha256", []byte(sumLine(m.sha256, m.name))))
+		all = append(all, generated(product.ChecksumName(m.path), []byte(product.ChecksumLine(m.sha256, m.name))))
 	}
 	all = append(all, generated(filepath.Join(filepath.Dir(paths[0]), SumsName), sumsContent(msis)))
 	return all, msis, p.writeChecksums(all[len(msis):])

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 func sha(b []byte) string {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v58/github"
+
+	"github.com/gomsi/gomsi/internal/secret"
 )
 
 // Publisher creates or updates one GitHub release and its assets.
@@ -85,7 +87,7 @@ func New(cfg Config, opts ...Option) (*Publisher, error) {
 	if reason := checkTag(cfg.Tag); cfg.Tag != "" && reason != "" {
 		return nil, fmt.Errorf("new publisher: %w", badTag("Config.Tag", cfg.Tag, reason))
 	}
-	if cfg.Token == "" && !cfg.DryRun {
+	if cfg.Token.IsEmpty() && !cfg.DryRun {
 		return nil, errors.New("new publisher: GITHUB_TOKEN is not set")
 	}
 	if o.attempts < 1 || o.perPage < 1 || o.perPage > 100 {
@@ -98,7 +100,7 @@ func New(cfg Config, opts ...Option) (*Publisher, error) {
 
 	p := &Publisher{
 		cfg: cfg, notes: n, now: o.now, sleep: o.sleep,
-		log: redactWriter{w: o.log, secret: cfg.Token}, perPage: o.perPage, maxWait: o.maxWait,
+		log: redactWriter{w: o.log, secret: cfg.Token.Reveal()}, perPage: o.perPage, maxWait: o.maxWait,
 	}
 	hc := http.Client{}
 	if o.client != nil {
@@ -109,7 +111,7 @@ func New(cfg Config, opts ...Option) (*Publisher, error) {
 		base = http.DefaultTransport
 	}
 	t := &transport{
-		base: base, token: cfg.Token, dryRun: cfg.DryRun, now: o.now, sleep: o.sleep,
+		base: base, token: cfg.Token.Reveal(), dryRun: cfg.DryRun, now: o.now, sleep: o.sleep,
 		attempts: o.attempts, backoff: o.backoff, maxWait: o.maxWait, logf: p.logf,
 	}
 	hc.Transport = t
@@ -181,8 +183,8 @@ func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
 func (p *Publisher) redact(err error) error {
-	if err == nil || p.cfg.Token == "" || !strings.Contains(err.Error(), p.cfg.Token) {
+	if err == nil || p.cfg.Token.IsEmpty() || !strings.Contains(err.Error(), p.cfg.Token.Reveal()) {
 		return err
 	}
-	return &redactedError{msg: strings.ReplaceAll(err.Error(), p.cfg.Token, "[REDACTED]"), err: err}
+	return &redactedError{msg: strings.ReplaceAll(err.Error(), p.cfg.Token.Reveal(), secret.Redacted), err: err}
 }

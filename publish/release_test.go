@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
 )
 
 func TestDraftIsFoundAgainAndPublishedLater(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
 )
 
 func TestRetriesAndRateLimits(t *testing.T) {

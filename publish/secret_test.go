@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/ghfake"
+	"github.com/gomsi/gomsi/internal/secret"
+	"github.com/gomsi/gomsi/internal/testing/ghfake"
 )
 
 // Every failure path must keep the token out of errors and logs, including
@@ -60,7 +61,7 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 }
 
 func TestRedactKeepsErrorChain(t *testing.T) {
-	p := &Publisher{cfg: Config{Token: "s3cret"}}
+	p := &Publisher{cfg: Config{Token: secret.New("s3cret")}}
 	inner := &RateLimitError{Until: time.Unix(0, 0)}
 	err := p.redact(errors.Join(errors.New("saw s3cret"), inner))
 	if strings.Contains(err.Error(), "s3cret") {
@@ -86,7 +87,7 @@ func TestTokenOnlyForGitHubHosts(t *testing.T) {
 		http.Redirect(w, r, storage.URL+"/blob", http.StatusFound)
 	}))
 	defer api.Close()
-	cfg := Config{Settings: Settings{Repo: "a/b"}, Owner: "a", Name: "b", Token: testToken, APIURL: api.URL, UploadURL: api.URL}
+	cfg := Config{Settings: Settings{Repo: "a/b"}, Owner: "a", Name: "b", Token: secret.New(testToken), APIURL: api.URL, UploadURL: api.URL}
 	p, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ type Options struct {
 }
 
 // Name returns the setup exe's file name for an MSI's: go1.26.8.windows-amd64-setup.exe.
-func Name(msiName string) string { return strings.TrimSuffix(msiName, ".msi") + "-setup.exe" }
+func Name(msiName string) string { return product.Beside(msiName, product.SetupFile) }
 
 // safeMSIName is what the launcher may be told the MSI is called: it goes
 // on the linker's command line and becomes a file name on the target.

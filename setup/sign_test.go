@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/testpki"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/secret"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/setup/launch"
 	"github.com/gomsi/gomsi/setup/payload"
 	"github.com/gomsi/gomsi/sign"
@@ -21,7 +22,7 @@ import (
 func TestSignedSetupVerifies(t *testing.T) {
 	ossl := testtool.Require(t, "osslsigncode")
 	pki := testpki.NewFiles(t, "gomsi setup test")
-	src := sign.PFXFile{Path: pki.PFX, Password: pki.Password}
+	src := sign.PFXFile{Path: pki.PFX, Password: secret.New(pki.Password)}
 	s, err := sign.New(context.Background(), src, sign.Options{TimestampURLs: []string{pki.TSAURL}})
 	if err != nil {
 		t.Fatal(err)

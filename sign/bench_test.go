@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // benchSize is about the size of the Go distribution's MSI.
@@ -102,7 +102,11 @@ const childEnv = "GOMSI_SIGN_BENCH_CHILD"
 
 // benchChild runs in the child process; see TestMain.
 func benchChild(path string) error {
-	src, opts, ok, err := FromEnv(os.Getenv)
+	env := map[string]string{}
+	for _, k := range []string{EnvPFX, EnvPassword, EnvKey, EnvCert, EnvTimestampURLs, EnvDigest, EnvAllowUnstamped} {
+		env[k] = os.Getenv(k) // a test helper: the parent process set them
+	}
+	src, opts, ok, err := FromEnv(mapEnv(env))
 	if err != nil || !ok {
 		return fmt.Errorf("signing not configured: %v", err)
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // BenchmarkSignTree signs the executables of the Go distribution fixture

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // Inputs to sign: MSI packages built by wixl and a Windows executable built

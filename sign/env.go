@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/gomsi/gomsi/internal/secret"
 )
 
-// Environment variables read by FromEnv.
+// The environment variables of Env, which package config reads.
 const (
 	EnvPFX            = "GOMSI_SIGN_PFX"
 	EnvPassword       = "GOMSI_SIGN_PASSWORD"
@@ -18,19 +20,31 @@ const (
 	EnvAllowUnstamped = "GOMSI_SIGN_ALLOW_UNSTAMPED"
 )
 
-// FromEnv reads the signing configuration from the environment through
-// getenv (os.Getenv in production). configured is false when neither a PFX
-// nor a PEM key is set: signing is off, and that is not an error. The
-// returned Options have no Log; set one.
-func FromEnv(getenv func(string) string) (src KeySource, opts Options, configured bool, err error) {
-	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
-	pfx, key, cert := get(EnvPFX), get(EnvKey), get(EnvCert)
+// Env is the signing configuration as the environment spells it (the
+// settings that are not secret fall back to gomsi.yaml's sign:); package
+// config reads it, FromEnv checks it.
+type Env struct {
+	PFX            string        // GOMSI_SIGN_PFX
+	Password       secret.String // GOMSI_SIGN_PASSWORD, never from a file
+	Key            string        // GOMSI_SIGN_KEY
+	Cert           string        // GOMSI_SIGN_CERT
+	TimestampURLs  []string      // GOMSI_TIMESTAMP_URLS: comma separated
+	Digest         string        // GOMSI_SIGN_DIGEST
+	AllowUnstamped string        // GOMSI_SIGN_ALLOW_UNSTAMPED
+}
+
+// FromEnv checks the signing configuration and turns it into a key source
+// and options. configured is false when neither a PFX nor a PEM key is
+// set: signing is off, and that is not an error. The returned Options have
+// no Log; set one.
+func FromEnv(e Env) (src KeySource, opts Options, configured bool, err error) {
+	pfx, key, cert := strings.TrimSpace(e.PFX), strings.TrimSpace(e.Key), strings.TrimSpace(e.Cert)
 	switch {
 	case pfx != "" && (key != "" || cert != ""):
 		return nil, Options{}, false, fmt.Errorf("signing configuration: set either %s or %s and %s, not both", EnvPFX, EnvKey, EnvCert)
 	case pfx != "":
 		// The password is not trimmed: spaces may belong to it.
-		src = PFXFile{Path: pfx, Password: getenv(EnvPassword)}
+		src = PFXFile{Path: pfx, Password: e.Password}
 	case key != "" && cert != "":
 		src = PEMFiles{KeyPath: key, CertPath: cert}
 	case key != "":
@@ -41,7 +55,7 @@ func FromEnv(getenv func(string) string) (src KeySource, opts Options, configure
 		return nil, Options{}, false, nil
 	}
 
-	switch d := strings.ToLower(get(EnvDigest)); d {
+	switch d := strings.ToLower(strings.TrimSpace(e.Digest)); d {
 	case "", "sha256", "sha-256":
 		opts.Digest = crypto.SHA256
 	case "sha384", "sha-384":
@@ -51,7 +65,7 @@ func FromEnv(getenv func(string) string) (src KeySource, opts Options, configure
 	default:
 		return nil, Options{}, false, fmt.Errorf("signing configuration: %s=%q: use sha256, sha384 or sha512", EnvDigest, d)
 	}
-	for _, u := range strings.Split(get(EnvTimestampURLs), ",") {
+	for _, u := range e.TimestampURLs {
 		if u = strings.TrimSpace(u); u != "" {
 			if err := checkURL(u); err != nil {
 				return nil, Options{}, false, fmt.Errorf("signing configuration: %s: %w", EnvTimestampURLs, err)
@@ -59,7 +73,7 @@ func FromEnv(getenv func(string) string) (src KeySource, opts Options, configure
 			opts.TimestampURLs = append(opts.TimestampURLs, u)
 		}
 	}
-	opts.AllowUnstamped, err = parseBool(get(EnvAllowUnstamped))
+	opts.AllowUnstamped, err = parseBool(strings.TrimSpace(e.AllowUnstamped))
 	if err != nil {
 		return nil, Options{}, false, fmt.Errorf("signing configuration: %s: %w", EnvAllowUnstamped, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/secret"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -19,7 +21,7 @@ func TestFromEnv(t *testing.T) {
 	}{
 		{name: "nothing set", env: map[string]string{EnvTimestampURLs: tsa}},
 		{name: "pfx", env: map[string]string{EnvPFX: "k.pfx", EnvPassword: " pw with spaces ", EnvTimestampURLs: tsa + ", https://ts.example.com/ ,"},
-			configured: true, src: PFXFile{Path: "k.pfx", Password: " pw with spaces "},
+			configured: true, src: PFXFile{Path: "k.pfx", Password: secret.New(" pw with spaces ")},
 			opts: Options{Digest: crypto.SHA256, TimestampURLs: []string{tsa, "https://ts.example.com/"}}},
 		{name: "pem sha384 unstamped", env: map[string]string{EnvKey: "k.pem", EnvCert: "c.pem", EnvDigest: "SHA384", EnvAllowUnstamped: "true"},
 			configured: true, src: PEMFiles{KeyPath: "k.pem", CertPath: "c.pem"},

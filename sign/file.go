@@ -3,62 +3,7 @@ package sign
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 )
-
-// replacement is a temporary file beside a target that replaces the target
-// only on commit. relic's atomicfile neither fsyncs nor keeps the mode, and
-// deletes the target before the rename.
-type replacement struct {
-	*os.File
-	target string
-	done   bool
-}
-
-// newReplacement creates the temporary file in target's directory (so the
-// rename stays on one file system) with target's permission bits.
-func newReplacement(target string, mode os.FileMode) (*replacement, error) {
-	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".sign-*")
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Chmod(mode.Perm()); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	return &replacement{File: f, target: target}, nil
-}
-
-// commit flushes the file to disk and renames it over the target.
-func (r *replacement) commit() error {
-	if err := r.Sync(); err != nil {
-		return err
-	}
-	if err := r.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(r.Name(), r.target); err != nil {
-		return err
-	}
-	r.done = true
-	// Make the rename itself durable; not every system can sync a directory.
-	if d, err := os.Open(filepath.Dir(r.target)); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
-// discard removes the temporary file unless it was committed; safe to defer.
-func (r *replacement) discard() {
-	if r.done {
-		return
-	}
-	r.Close()
-	os.Remove(r.Name())
-}
 
 // cachedReaderAt serves small reads from a large block read once. comdoc
 // reads one 512-byte sector per call; this makes hashing a large MSI about

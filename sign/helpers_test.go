@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testpki"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // pki is one set of throwaway authorities per test binary run: key

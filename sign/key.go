@@ -18,6 +18,8 @@ import (
 	"github.com/sassoftware/relic/v7/lib/certloader"
 	"github.com/sassoftware/relic/v7/lib/x509tools"
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/gomsi/gomsi/internal/secret"
 )
 
 // KeySource yields a signing key and its certificate chain. It is the seam
@@ -31,7 +33,7 @@ type KeySource interface {
 // PFXFile is a PKCS#12 (.pfx/.p12) file holding the key and its chain.
 type PFXFile struct {
 	Path     string
-	Password string
+	Password secret.String
 }
 
 // String names the source without revealing the password.
@@ -43,7 +45,7 @@ func (p PFXFile) Load(context.Context) (crypto.Signer, []*x509.Certificate, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("read PFX: %w (set GOMSI_SIGN_PFX to the .pfx or .p12 file)", err)
 	}
-	key, leaf, cas, err := pkcs12.DecodeChain(data, p.Password)
+	key, leaf, cas, err := pkcs12.DecodeChain(data, p.Password.Reveal())
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		// The library's message is fine, but say which file and what to fix.
 		return nil, nil, fmt.Errorf("decode PFX %s: wrong password (check the password variable, GOMSI_SIGN_PASSWORD)", p.Path)

@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testpki"
+	"github.com/gomsi/gomsi/internal/secret"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
 )
 
 // Every key source must produce a working signature, with the chain in the
@@ -44,7 +45,7 @@ func TestKeySources(t *testing.T) {
 		src  KeySource
 		want testpki.Identity
 	}{
-		{"pfx-rsa", PFXFile{Path: rsaPFX, Password: "pw"}, p.rsa},
+		{"pfx-rsa", PFXFile{Path: rsaPFX, Password: secret.New("pw")}, p.rsa},
 		{"pfx-ecdsa-empty-password", &PFXFile{Path: ecPFX}, p.ecdsa},
 		{"pem-ecdsa", PEMFiles{KeyPath: ecKey, CertPath: ecCert}, p.ecdsa},
 		{"pem-rsa-reversed-chain", PEMFiles{KeyPath: rsaKey, CertPath: rsaCert}, p.rsa},
@@ -183,7 +184,7 @@ func TestLooseKeyFileWarning(t *testing.T) {
 	for _, tc := range []struct {
 		src  KeySource
 		file string
-	}{{PEMFiles{KeyPath: keyPath, CertPath: certPath}, keyPath}, {PFXFile{Path: pfx, Password: "pw"}, pfx}} {
+	}{{PEMFiles{KeyPath: keyPath, CertPath: certPath}, keyPath}, {PFXFile{Path: pfx, Password: secret.New("pw")}, pfx}} {
 		for _, mode := range []os.FileMode{0o600, 0o640, 0o644} {
 			if err := os.Chmod(tc.file, mode); err != nil {
 				t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"github.com/sassoftware/relic/v7/lib/certloader"
 	"github.com/sassoftware/relic/v7/lib/comdoc"
 	"github.com/sassoftware/relic/v7/lib/pkcs9"
+
+	"github.com/gomsi/gomsi/internal/atomicfile"
 )
 
 // SignMSI signs the MSI at path, replacing any previous signature. The file
@@ -39,11 +41,11 @@ func (s *Signer) SignMSI(ctx context.Context, path string) (err error) {
 
 	// comdoc edits in place, so it edits a copy. The copy is made after the
 	// timestamp so that a failed request leaves nothing behind.
-	out, err := newReplacement(path, fi.Mode())
+	out, err := atomicfile.Create(path, fi.Mode().Perm())
 	if err != nil {
 		return fmt.Errorf("sign MSI %s: %w", path, err)
 	}
-	defer out.discard()
+	defer out.Abort()
 	if _, err := io.Copy(out.File, in); err != nil { // copy_file_range on Linux
 		return fmt.Errorf("sign MSI %s: copy: %w", path, err)
 	}
@@ -58,7 +60,7 @@ func (s *Signer) SignMSI(ctx context.Context, path string) (err error) {
 		return fmt.Errorf("sign MSI %s: write signature: %w", path, err)
 	}
 	in.Close() // Windows cannot rename over an open file
-	if err := out.commit(); err != nil {
+	if err := out.Commit(); err != nil {
 		return fmt.Errorf("sign MSI %s: replace: %w", path, err)
 	}
 	s.opts.Log("signed %s (%s%s)", path, s.opts.Digest.String(), stampNote(sig))

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testpki"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/sassoftware/relic/v7/lib/comdoc"
 )
 

@@ -20,6 +20,8 @@ import (
 	"github.com/sassoftware/relic/v7/lib/certloader"
 	"github.com/sassoftware/relic/v7/lib/pkcs9"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/gomsi/gomsi/internal/atomicfile"
 )
 
 // SignPE signs the PE image (.exe, .dll) at path, replacing any previous
@@ -45,11 +47,11 @@ func (s *Signer) SignPE(ctx context.Context, path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("sign PE %s: %w", path, err)
 	}
-	out, err := newReplacement(path, fi.Mode())
+	out, err := atomicfile.Create(path, fi.Mode().Perm())
 	if err != nil {
 		return fmt.Errorf("sign PE %s: %w", path, err)
 	}
-	defer out.discard()
+	defer out.Abort()
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("sign PE %s: %w", path, err)
 	}
@@ -64,7 +66,7 @@ func (s *Signer) SignPE(ctx context.Context, path string) (err error) {
 		return fmt.Errorf("sign PE %s: checksum: %w", path, err)
 	}
 	in.Close() // Windows cannot rename over an open file
-	if err := out.commit(); err != nil {
+	if err := out.Commit(); err != nil {
 		return fmt.Errorf("sign PE %s: replace: %w", path, err)
 	}
 	s.opts.Log("signed %s (%s%s)", path, s.opts.Digest.String(), stampNote(sig))

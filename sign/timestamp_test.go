@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testpki"
+	"github.com/gomsi/gomsi/internal/secret"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
 )
 
 func TestTimestampFallback(t *testing.T) {
@@ -207,7 +208,7 @@ func TestSecretsStayOut(t *testing.T) {
 	}
 
 	// A wrong password fails with a useful message that does not echo it.
-	_, err := New(context.Background(), PFXFile{Path: pfx, Password: password + "x"}, Options{AllowUnstamped: true, Log: log.Logf})
+	_, err := New(context.Background(), PFXFile{Path: pfx, Password: secret.New(password + "x")}, Options{AllowUnstamped: true, Log: log.Logf})
 	if err == nil || !strings.Contains(err.Error(), "wrong password") || !strings.Contains(err.Error(), pfx) {
 		t.Fatalf("wrong password: %v", err)
 	}
@@ -217,7 +218,7 @@ func TestSecretsStayOut(t *testing.T) {
 	tsa, url := startTSA(t)
 	tsa.SetFault(testpki.Unavailable)
 	authURL := strings.Replace(url, "http://", "http://signer:"+tsaPassword+"@", 1)
-	s, err := New(context.Background(), PFXFile{Path: pfx, Password: password}, Options{
+	s, err := New(context.Background(), PFXFile{Path: pfx, Password: secret.New(password)}, Options{
 		TimestampURLs: []string{authURL, strings.Replace(downURL(t), "http://", "http://signer:"+tsaPassword+"@", 1)},
 		Retries:       1, RetryDelay: time.Millisecond, Log: log.Logf,
 	})
@@ -227,7 +228,7 @@ func TestSecretsStayOut(t *testing.T) {
 	check(s.SignMSI(context.Background(), testMSI(t)))
 	_, _, _, err = FromEnv(mapEnv(map[string]string{EnvPFX: pfx, EnvPassword: password, EnvTimestampURLs: "ftp://u:" + tsaPassword + "@host/"}))
 	check(err)
-	_, err = New(context.Background(), PFXFile{Path: pfx, Password: password}, Options{TimestampURLs: []string{"::" + tsaPassword + "@"}})
+	_, err = New(context.Background(), PFXFile{Path: pfx, Password: secret.New(password)}, Options{TimestampURLs: []string{"::" + tsaPassword + "@"}})
 	check(err)
 
 	if len(errs) != 4 {
@@ -243,11 +244,14 @@ func TestSecretsStayOut(t *testing.T) {
 		t.Errorf("URLs should appear redacted:\n%s", all)
 	}
 	// The source's String (used in %v) does not show the password either.
-	if got := (PFXFile{Path: pfx, Password: password}).String(); strings.Contains(got, password) {
+	if got := (PFXFile{Path: pfx, Password: secret.New(password)}).String(); strings.Contains(got, password) {
 		t.Errorf("PFXFile.String() = %q", got)
 	}
 }
 
-func mapEnv(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
+// mapEnv builds the Env that package config reads from an environment
+// holding the variables of m.
+func mapEnv(m map[string]string) Env {
+	return Env{PFX: m[EnvPFX], Password: secret.New(m[EnvPassword]), Key: m[EnvKey], Cert: m[EnvCert],
+		TimestampURLs: strings.Split(m[EnvTimestampURLs], ","), Digest: m[EnvDigest], AllowUnstamped: m[EnvAllowUnstamped]}
 }

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gomsi/gomsi/wix/dialect"
 	"github.com/gomsi/gomsi/wix/native/wxs"
 )
 
@@ -51,22 +52,24 @@ type escaper struct {
 // holds a "$": gomsi's wix3 templates write it when they render for wixl.
 const wixlDollarDefine = `<?define GomsiDollar = "$"?>`
 
-// newEscaper returns the escaper for a dialect's source compiled by toolset.
-// hasDollarDefine tells whether the template being rendered defines
-// GomsiDollar, which wixl needs.
-func newEscaper(dialect, toolset, template string, hasDollarDefine bool) escaper {
+// newEscaper returns the escaper for a dialect's source. hasDollarDefine
+// tells whether the template being rendered defines GomsiDollar, which a
+// dialect without DollarEscape (wixl) needs.
+func newEscaper(d dialect.Dialect, template string, hasDollarDefine bool) escaper {
+	e := escaper{binder: func(s string) string { return s }, dollar: "$$"}
 	switch {
-	case dialect == "wix4":
-		return escaper{binder: escapeBinderV4, dollar: "$$"}
-	case toolset == "wixl":
-		e := escaper{binder: func(s string) string { return s }, dollar: "$(var.GomsiDollar)"}
+	case d.Binder && d.Schema == dialect.V4:
+		e.binder = escapeBinderV4
+	case d.Binder:
+		e.binder = escapeBinderV3
+	}
+	if !d.DollarEscape {
+		e.dollar = "$(var.GomsiDollar)"
 		if !hasDollarDefine {
 			e.missing = fmt.Sprintf("wixl can only carry a literal $ through a variable: add the line %s after the XML declaration of %s, as gomsi's own templates have it", wixlDollarDefine, template)
 		}
-		return e
-	default:
-		return escaper{binder: escapeBinderV3, dollar: "$$"}
 	}
+	return e
 }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")

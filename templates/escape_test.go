@@ -30,14 +30,14 @@ func environment(string) string { return "SECRET" }
 // binder do.
 func TestEscapeV3(t *testing.T) {
 	for _, toolset := range []string{"wix3", "native"} {
-		e := newEscaper("wix3", toolset, "T.wxs.tmpl", false)
+		e := newEscaper(ToolsetDialects[toolset], "T.wxs.tmpl", false)
 		for _, v := range literals {
 			if got, err := roundTripV3(e, v); err != nil || got != v {
 				t.Errorf("%s: %q came back as %q (%v)", toolset, v, got, err)
 			}
 		}
 	}
-	if _, err := newEscaper("wix3", "", "T", false).value("a\xca"); err == nil || !strings.Contains(err.Error(), "not valid UTF-8") {
+	if _, err := newEscaper(ToolsetDialects["wix3"], "T", false).value("a\xca"); err == nil || !strings.Contains(err.Error(), "not valid UTF-8") {
 		t.Errorf("invalid UTF-8: %v", err)
 	}
 }
@@ -61,7 +61,7 @@ func roundTripV3(e escaper, v string) (string, error) {
 // and binder: every "$" must come through as a "$", and the binder must
 // find only escaped variables.
 func TestEscapeV4(t *testing.T) {
-	e := newEscaper("wix4", "wix4", "T.wxs.tmpl", false)
+	e := newEscaper(ToolsetDialects["wix4"], "T.wxs.tmpl", false)
 	for _, v := range literals {
 		if got, err := roundTripV4(e, v); err != nil || got != v {
 			t.Errorf("%q came back as %q (%v)", v, got, err)
@@ -137,13 +137,13 @@ func TestParseBinderV4(t *testing.T) {
 // TestEscapeWixl runs each literal through a model of wixl's preprocessor
 // (Preprocessor.eval in msitools; TestNoInjection compiles with wixl itself).
 func TestEscapeWixl(t *testing.T) {
-	e := newEscaper("wix3", "wixl", "T.wxs.tmpl", true)
+	e := newEscaper(ToolsetDialects["wixl"], "T.wxs.tmpl", true)
 	for _, v := range literals {
 		if got, err := roundTripWixl(e, v); err != nil || got != v {
 			t.Errorf("%q came back as %q (%v)", v, got, err)
 		}
 	}
-	e = newEscaper("wix3", "wixl", "Files.wxs.tmpl", false)
+	e = newEscaper(ToolsetDialects["wixl"], "Files.wxs.tmpl", false)
 	if _, err := e.value("a$b"); err == nil || !strings.Contains(err.Error(), `<?define GomsiDollar = "$"?> after the XML declaration of Files.wxs.tmpl`) {
 		t.Errorf("a $ without the define: %v", err)
 	}
@@ -211,9 +211,9 @@ func FuzzEscape(f *testing.F) {
 	for _, v := range literals {
 		f.Add(v)
 	}
-	v3 := newEscaper("wix3", "native", "T", false)
-	v4 := newEscaper("wix4", "wix4", "T", false)
-	wixl := newEscaper("wix3", "wixl", "T", true)
+	v3 := newEscaper(ToolsetDialects["native"], "T", false)
+	v4 := newEscaper(ToolsetDialects["wix4"], "T", false)
+	wixl := newEscaper(ToolsetDialects["wixl"], "T", true)
 	f.Fuzz(func(t *testing.T, v string) {
 		if _, err := v3.value(v); err != nil {
 			return // a character XML cannot carry: refused by name

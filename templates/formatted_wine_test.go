@@ -9,8 +9,8 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/installer"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/winetest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/templates"
 	"github.com/gomsi/gomsi/wix"
@@ -36,16 +36,16 @@ func TestFormattedLiteralUnderWine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := installer.Plan(config.Default().Installer, p, "native")
+	plan, err := installer.Plan(config.Default().Installer, p, toolsetDialect(t, "native"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	plan.State.Values = append(plan.State.Values, templates.RegistryValue{Name: "literal", Value: literal})
-	r, err := templates.New("wix3", "")
+	r, err := templates.New(toolsetDialect(t, "native"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources, err := r.WriteFiles(templates.Data{Product: p, Tree: tree, Toolset: "native", Installer: plan}, filepath.Join(t.TempDir(), "wxs"))
+	sources, err := r.WriteFiles(templates.Data{Product: p, Tree: tree, Installer: plan}, filepath.Join(t.TempDir(), "wxs"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,8 @@ import (
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/installer"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/templates"
 	"github.com/gomsi/gomsi/wix"
@@ -112,7 +112,7 @@ func hostileBuild(t *testing.T, toolset string, compiler wix.Toolset) (msi strin
 	if toolset != "wixl" { // wixl 0.101 finds no SourceFile given as an absolute path (builder.vala find_file)
 		cfg.Icon = icon
 	}
-	plan, err := installer.Plan(cfg, p, toolset)
+	plan, err := installer.Plan(cfg, p, compiler.Dialect())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,13 +121,12 @@ func hostileBuild(t *testing.T, toolset string, compiler wix.Toolset) (msi strin
 	plan.State.Values = append(plan.State.Values, templates.RegistryValue{Name: "hostile", Value: hostile})
 	plan.LaunchConditions = append(plan.LaunchConditions, templates.LaunchCondition{Condition: "1", Message: hostile})
 
-	dialect := "wix3"
-	r, err := templates.New(dialect, "")
+	r, err := templates.New(compiler.Dialect(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	wxsDir := filepath.Join(t.TempDir(), "wxs")
-	sources, err := r.WriteFiles(templates.Data{Product: p, Tree: tree, Toolset: toolset, Comments: hostile, Installer: plan}, wxsDir)
+	sources, err := r.WriteFiles(templates.Data{Product: p, Tree: tree, Comments: hostile, Installer: plan}, wxsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,15 +281,15 @@ func FuzzFileName(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan, err := installer.Plan(config.Default().Installer, prod, "native")
+		plan, err := installer.Plan(config.Default().Installer, prod, toolsetDialect(t, "native"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := templates.New("wix3", "")
+		r, err := templates.New(toolsetDialect(t, "native"), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		sources, err := r.WriteFiles(templates.Data{Product: prod, Tree: tree, Toolset: "native", Installer: plan}, filepath.Join(t.TempDir(), "wxs"))
+		sources, err := r.WriteFiles(templates.Data{Product: prod, Tree: tree, Installer: plan}, filepath.Join(t.TempDir(), "wxs"))
 		if err != nil {
 			t.Fatalf("render %q: %v", name, err)
 		}

@@ -30,6 +30,10 @@ type InstallerData struct {
 	Broadcast bool
 
 	Icon string // absolute path of an .ico for Apps and Features, or ""
+
+	// SuppressICE names the ICE rules the package breaks on purpose, which
+	// a validating compiler (WiX v3's light) skips.
+	SuppressICE []string
 }
 
 // Folder is one level of the path to the install folder.

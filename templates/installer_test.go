@@ -1,10 +1,12 @@
 package templates
 
+import "github.com/gomsi/gomsi/wix/dialect"
+
 // testInstaller is a per-machine plan as package installer makes it, written
 // out so that the golden files show every element the templates can render.
 // installer's own tests render its real plans and validate them against the
 // WiX schema.
-func testInstaller(toolset string) InstallerData {
+func testInstaller(d dialect.Dialect) InstallerData {
 	return InstallerData{
 		Scope:         "perMachine",
 		Privileges:    "elevated",
@@ -31,8 +33,8 @@ func testInstaller(toolset string) InstallerData {
 			{ID: "envPath", Name: "PATH", Value: "[INSTALLDIR]bin", Action: "set", Part: "last", System: true},
 			{ID: "envGOPATH", Name: "GOPATH", Value: `%USERPROFILE%\go`, Action: "create", Part: "all"},
 		},
-		InlineEnvironment: toolset != "wixl",
-		Broadcast:         toolset != "wixl",
+		InlineEnvironment: d.InlineEnvironment,
+		Broadcast:         d.Broadcast,
 		Icon:              "/icons/go & co.ico",
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/internal/tmplfuncs"
 	"github.com/gomsi/gomsi/product"
+	"github.com/gomsi/gomsi/wix/dialect"
 )
 
 //go:embed wix3/*.wxs.tmpl wix4/*.wxs.tmpl
@@ -31,8 +32,11 @@ var embedded embed.FS
 type Data struct {
 	Product  product.Product
 	Tree     *harvest.Tree
-	Toolset  string // the compiler the source is for: templates leave out what it cannot read
 	Comments string // summary information comments
+	// Dialect is what the toolset the sources are for reads and can
+	// compile: templates leave out what it cannot read. Render and
+	// WriteFiles set it to the Renderer's.
+	Dialect dialect.Dialect
 
 	Installer InstallerData // what the installer does on the target machine: installer.go
 }
@@ -45,7 +49,7 @@ type Source struct {
 
 // Renderer renders one dialect's templates.
 type Renderer struct {
-	dialect string
+	dialect dialect.Dialect
 	set     *template.Template // never executed itself: each render runs a clone with its escaper
 	names   []string           // the top-level templates, one per output file
 	// dollarDefined lists the top-level templates that define GomsiDollar,
@@ -57,15 +61,16 @@ type Renderer struct {
 // replace one of gomsi's.
 var ErrUnknownTemplate = errors.New("unknown template")
 
-// New loads the templates of a dialect ("wix3"), each replaced by the file of
-// the same name in overrideDir when that folder is set and has one.
-func New(dialect, overrideDir string) (*Renderer, error) {
-	files, err := fs.Glob(embedded, dialect+"/*.wxs.tmpl")
+// New loads the templates of a toolset's dialect (its Schema names the
+// folder), each replaced by the file of the same name in overrideDir when
+// that folder is set and has one.
+func New(d dialect.Dialect, overrideDir string) (*Renderer, error) {
+	files, err := fs.Glob(embedded, d.Schema+"/*.wxs.tmpl")
 	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("load templates: no templates for dialect %q", dialect)
+		return nil, fmt.Errorf("load templates: no templates for dialect %q", d.Schema)
 	}
 	set := template.New("").Funcs(funcs()).Option("missingkey=error")
-	r := &Renderer{dialect: dialect, set: set, dollarDefined: map[string]bool{}}
+	r := &Renderer{dialect: d, set: set, dollarDefined: map[string]bool{}}
 	known := map[string]bool{}
 	for _, f := range files {
 		name := path.Base(f)
@@ -172,14 +177,15 @@ func (r *Renderer) writeFile(data Data, name, path string) error {
 	return nil
 }
 
-// execute renders the top-level template name with the escaper of the
-// toolset data is for.
+// execute renders the top-level template name for the Renderer's dialect,
+// with its escaper.
 func (r *Renderer) execute(w io.Writer, name string, data Data) error {
 	set, err := r.set.Clone()
 	if err != nil {
 		return err
 	}
-	e := newEscaper(r.dialect, data.Toolset, name, r.dollarDefined[name])
+	data.Dialect = r.dialect
+	e := newEscaper(r.dialect, name, r.dollarDefined[name])
 	return set.Funcs(template.FuncMap{"xml": e.value}).ExecuteTemplate(w, name, data)
 }
 

@@ -34,12 +34,12 @@ func testData(t *testing.T, toolset string) Data {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Data{Product: p, Tree: tree, Toolset: toolset, Comments: `Built by gomsi "test" & co`, Installer: testInstaller(toolset)}
+	return Data{Product: p, Tree: tree, Comments: `Built by gomsi "test" & co`, Installer: testInstaller(ToolsetDialects[toolset])}
 }
 
 func TestGolden(t *testing.T) {
 	for _, toolset := range []string{"wixl", "wix3"} {
-		r, err := New("wix3", "")
+		r, err := New(ToolsetDialects[toolset], "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func assertWellFormed(t *testing.T, src Source) {
 func TestEscapesEveryValue(t *testing.T) {
 	data := testData(t, "wixl")
 	data.Product.Name = `Go <"evil"> & 'friends'`
-	r, _ := New("wix3", "")
+	r, _ := New(ToolsetDialects["wixl"], "")
 	sources, err := r.Render(data)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestEscapesEveryValue(t *testing.T) {
 func TestOverride(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(`<x n="{{ .Product.Name }}" raw="{{ "&amp;" | raw }}"/>`), 0o644)
-	r, err := New("wix3", dir)
+	r, err := New(ToolsetDialects["wixl"], dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,25 +124,25 @@ func TestOverride(t *testing.T) {
 	}
 
 	os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(`{{ .Product.Nmae }}`), 0o644)
-	r, _ = New("wix3", dir)
+	r, _ = New(ToolsetDialects["wixl"], dir)
 	if _, err := r.Render(data); err == nil || !strings.Contains(err.Error(), "can't evaluate field Nmae") {
 		t.Errorf("missing key: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "Produkt.wxs.tmpl"), nil, 0o644)
-	if _, err := New("wix3", dir); err == nil || !strings.Contains(err.Error(), "unknown template Produkt.wxs.tmpl") {
+	if _, err := New(ToolsetDialects["wix3"], dir); err == nil || !strings.Contains(err.Error(), "unknown template Produkt.wxs.tmpl") {
 		t.Errorf("misspelt template: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "Produkt.wxs.tmpl"), nil, 0o644)
 	os.Remove(filepath.Join(dir, "Produkt.wxs.tmpl"))
 	os.WriteFile(filepath.Join(dir, "Files.wxs.tmpl"), []byte(`{{ if }}`), 0o644)
-	if _, err := New("wix3", dir); err == nil || !strings.Contains(err.Error(), "Files.wxs.tmpl") {
+	if _, err := New(ToolsetDialects["wix3"], dir); err == nil || !strings.Contains(err.Error(), "Files.wxs.tmpl") {
 		t.Errorf("syntax error: %v", err)
 	}
 }
 
 func TestWriteFiles(t *testing.T) {
 	data := testData(t, "wixl")
-	r, _ := New("wix3", "")
+	r, _ := New(ToolsetDialects["wixl"], "")
 	sources, err := r.Render(data)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestUserTemplatesAreHermetic(t *testing.T) {
 		`{{ now }}{{ randAlphaNum 3 }}`:                                "function now is not available",
 	} {
 		os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(src), 0o644)
-		_, err := New("wix3", dir)
+		_, err := New(ToolsetDialects["wix3"], dir)
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), filepath.Join(dir, "Product.wxs.tmpl")) {
 			t.Errorf("%s: %v, want an error naming the file and %q", src, err, want)
 		} else if strings.Contains(err.Error(), "pw-hermetic-5c2d") {
@@ -211,12 +211,12 @@ func TestUserTemplateVariableEdges(t *testing.T) {
 	dir := t.TempDir()
 	for _, src := range []string{`<x n="${{ .Product.Name }}"/>`, "<x>!{{ .Product.Name }}</x>"} {
 		os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(src), 0o644)
-		if _, err := New("wix3", dir); err == nil || !strings.Contains(err.Error(), "right before {{ }}") {
+		if _, err := New(ToolsetDialects["wix3"], dir); err == nil || !strings.Contains(err.Error(), "right before {{ }}") {
 			t.Errorf("%s: %v", src, err)
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "Product.wxs.tmpl"), []byte(`<x n="{{ print "$" .Product.Name }}" r="${{ "(raw)" | raw }}"/>`), 0o644)
-	r, err := New("wix3", dir)
+	r, err := New(ToolsetDialects["wix3"], dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,9 @@ func TestUserTemplateVariableEdges(t *testing.T) {
 	if err != nil || string(sources[1].Body) != `<x n="$$(env.HOME)" r="$(raw)"/>` {
 		t.Errorf("rendered %q, %v", sources[1].Body, err)
 	}
-	data.Toolset = "wixl"
+	if r, err = New(ToolsetDialects["wixl"], dir); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := r.Render(data); err == nil || !strings.Contains(err.Error(), `add the line <?define GomsiDollar = "$"?> after the XML declaration of Product.wxs.tmpl`) {
 		t.Errorf("wixl without the define: %v", err)
 	}

@@ -15,9 +15,9 @@ import (
 	"github.com/gomsi/gomsi/config"
 	"github.com/gomsi/gomsi/harvest"
 	"github.com/gomsi/gomsi/installer"
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testtool"
-	"github.com/gomsi/gomsi/internal/wixcheck"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
+	"github.com/gomsi/gomsi/internal/testing/wixcheck"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/templates"
 )
@@ -82,15 +82,18 @@ func render(t testing.TB, c combination, tree *harvest.Tree) map[string][]byte {
 	}
 	cfg := config.Default().Installer
 	cfg.Scope = c.scope
-	plan, err := installer.Plan(cfg, p, c.toolset)
+	if d := toolsetDialect(t, c.toolset); d.Schema != c.dialect {
+		t.Fatalf("%s reads %s sources, want %s", c.toolset, d.Schema, c.dialect)
+	}
+	plan, err := installer.Plan(cfg, p, toolsetDialect(t, c.toolset))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := templates.New(c.dialect, "")
+	r, err := templates.New(toolsetDialect(t, c.toolset), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources, err := r.Render(templates.Data{Product: p, Tree: tree, Toolset: c.toolset, Comments: `built by gomsi "validate" & co`, Installer: plan})
+	sources, err := r.Render(templates.Data{Product: p, Tree: tree, Comments: `built by gomsi "validate" & co`, Installer: plan})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,62 +1,15 @@
 package wix
 
-import (
-	"bytes"
-	"context"
-	"fmt"
-	"io"
-	"os/exec"
-	"strings"
+import "github.com/gomsi/gomsi/wix/toolrun"
+
+// The runner of external programs lives in wix/toolrun, which the toolsets'
+// post-build fix-ups (msipatch) share without importing wix; these names
+// keep it part of the toolsets' API.
+type (
+	// Command is one external program run.
+	Command = toolrun.Command
+	// Runner runs external commands; tests inject a fake to assert the argv.
+	Runner = toolrun.Runner
+	// ExecRunner runs commands with os/exec, printing each before it runs.
+	ExecRunner = toolrun.ExecRunner
 )
-
-// Command is one external program run.
-type Command struct {
-	Dir  string // working directory, "" for the current one
-	Path string
-	Args []string
-}
-
-// String renders the command as a shell would need it typed.
-func (c Command) String() string {
-	parts := []string{quote(c.Path)}
-	for _, a := range c.Args {
-		parts = append(parts, quote(a))
-	}
-	s := strings.Join(parts, " ")
-	if c.Dir != "" {
-		s = "(cd " + quote(c.Dir) + " && " + s + ")"
-	}
-	return s
-}
-
-func quote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n\"'\\$`;&|<>()*?[]#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// Runner runs external commands; tests inject a fake to assert the argv.
-type Runner interface {
-	// Run runs the command and returns its combined output.
-	Run(ctx context.Context, cmd Command) ([]byte, error)
-}
-
-// ExecRunner runs commands with os/exec, printing each before it runs.
-type ExecRunner struct {
-	Log io.Writer // nil for silence
-}
-
-// Run implements Runner.
-func (r ExecRunner) Run(ctx context.Context, cmd Command) ([]byte, error) {
-	if r.Log != nil {
-		fmt.Fprintf(r.Log, "gomsi: %s\n", cmd)
-	}
-	c := exec.CommandContext(ctx, cmd.Path, cmd.Args...)
-	c.Dir = cmd.Dir
-	var out bytes.Buffer
-	c.Stdout = &out
-	c.Stderr = &out
-	err := c.Run()
-	return out.Bytes(), err
-}

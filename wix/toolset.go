@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/gomsi/gomsi/product"
+	"github.com/gomsi/gomsi/templates"
+	"github.com/gomsi/gomsi/wix/dialect"
 )
 
 // Job is one compilation: WiX sources in, one .msi out.
@@ -21,9 +23,14 @@ type Job struct {
 	Arch      product.Arch // target architecture
 	Defines   map[string]string
 	Out       string // the .msi to write; it appears only when complete
-	// SuppressICE names the ICE rules the package breaks on purpose. Only
-	// WiX v3's light validates while it builds; the others ignore it.
-	SuppressICE []string
+	// Plan is what the package does on the target (package installer), the
+	// one the sources were rendered from: WiX v3's light skips the ICE rules
+	// it breaks on purpose, and wixl adds what it cannot compile (the
+	// environment changes, the Upgrade rows) to the built package. nil for
+	// sources that are not gomsi's installer.
+	Plan *templates.InstallerData
+	// UpgradeCode is the product's, which the plan's Upgrade rows are for.
+	UpgradeCode string
 }
 
 // Toolset is a WiX compiler.
@@ -32,6 +39,13 @@ type Toolset interface {
 	Name() string
 	// Detect finds the toolset's programs and their version.
 	Detect(ctx context.Context) (Info, error)
+	// Supports returns an error wrapping ErrUnsupported, with the reason
+	// and what to do instead, when the toolset cannot build packages for
+	// arch; it runs before anything is harvested or compiled.
+	Supports(arch product.Arch) error
+	// Dialect is the source the toolset reads and what it can compile,
+	// which the templates and the installer plan adapt to.
+	Dialect() dialect.Dialect
 	// Build compiles the job's sources into job.Out.
 	Build(ctx context.Context, job Job) error
 }

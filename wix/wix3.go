@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gomsi/gomsi/wix/dialect"
 )
 
 // Wix3 is WiX Toolset v3 (3.11 to 3.14): candle compiles each source to a
@@ -42,6 +44,16 @@ type wix3Found struct {
 
 // Name implements Toolset.
 func (w *Wix3) Name() string { return "wix3" }
+
+// Dialect implements Toolset: WiX v3 source, with everything gomsi's
+// installer uses; light compresses a MediaTemplate's cabinets in parallel.
+func (w *Wix3) Dialect() dialect.Dialect {
+	return dialect.Dialect{
+		Schema: dialect.V3, Binder: true, DollarEscape: true,
+		InlineEnvironment: true, Broadcast: true, PackagePrivileges: true, PackagePlatform: true,
+		SecureProperties: true, MediaTemplate: true, CompressionLevel: true,
+	}
+}
 
 func (w *Wix3) getenv(name string) string {
 	if w.Getenv != nil {
@@ -206,8 +218,10 @@ func (w *Wix3) Build(ctx context.Context, job Job) error {
 	if w.CabinetThreads > 0 {
 		args = append(args, "-ct", strconv.Itoa(w.CabinetThreads))
 	}
-	for _, ice := range job.SuppressICE {
-		args = append(args, "-sice:"+ice)
+	if job.Plan != nil {
+		for _, ice := range job.Plan.SuppressICE {
+			args = append(args, "-sice:"+ice)
+		}
 	}
 	args = append(args, "-out", tmp)
 	for _, s := range job.Sources {

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/templates"
 )
 
 // scriptRunner answers each command by the first rule whose args start
@@ -122,7 +124,7 @@ func TestWix3Options(t *testing.T) {
 	if strings.Contains(light, "-sice") {
 		t.Errorf("light skips ICE rules nobody asked to skip: %s", light)
 	}
-	job.SuppressICE = []string{"ICE38", "ICE91"}
+	job.Plan = &templates.InstallerData{SuppressICE: []string{"ICE38", "ICE91"}}
 	r.cmds = nil
 	if err := w.Build(context.Background(), job); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gomsi/gomsi/wix/dialect"
 )
 
 // Wix4 is WiX Toolset v4 and later (v4, v5, v6, v7): the `wix` .NET tool,
@@ -44,6 +46,16 @@ type wix4Found struct {
 
 // Name implements Toolset.
 func (w *Wix4) Name() string { return "wix4" }
+
+// Dialect implements Toolset: WiX v4 source, with everything gomsi's
+// installer uses.
+func (w *Wix4) Dialect() dialect.Dialect {
+	return dialect.Dialect{
+		Schema: dialect.V4, Binder: true, DollarEscape: true,
+		InlineEnvironment: true, Broadcast: true, PackagePrivileges: true, PackagePlatform: true,
+		SecureProperties: true, MediaTemplate: true, CompressionLevel: true,
+	}
+}
 
 func (w *Wix4) getenv(name string) string {
 	if w.Getenv != nil {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // benchTree extracts the Go distribution fixture once into _out/bench-tree

@@ -11,7 +11,7 @@ import (
 
 	kflate "github.com/klauspost/compress/flate"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // rawDeflate is the compressor's output before the guard.

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // x86 imitates machine code: CALL (E8) instructions to a few hundred

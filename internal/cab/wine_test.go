@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/winetest"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 )
 
 // TestWineExtracts has Wine's extrac32 unpack a cabinet: it goes through

@@ -10,7 +10,10 @@ import (
 )
 
 // writer writes the encoded blocks, in order, into temporary cabinet files
-// and renames them when all are complete.
+// and renames them when all are complete. The cabinets of a build appear
+// together or not at all (a failure removes those already renamed), and
+// each is closed once written so that a build of many holds no open files:
+// not the one file that atomicfile.File commits, hence the renames here.
 type writer struct {
 	b         *builder
 	pending   <-chan *job

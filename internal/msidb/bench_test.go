@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 // benchTables is shaped like a Go distribution: 15,036 files in 1,500

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 )
 
 // Above 65,535 strings every string reference takes 3 bytes and the pool

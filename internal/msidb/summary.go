@@ -3,7 +3,6 @@ package msidb
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 )
@@ -30,11 +29,12 @@ type Summary struct {
 	Created, Saved time.Time
 }
 
-// SourceDateEpoch reads SOURCE_DATE_EPOCH through getenv (os.Getenv when
-// nil): ok is false when it is unset.
+// SourceDateEpoch reads SOURCE_DATE_EPOCH through getenv (the caller's
+// environment, package config's in gomsi; nil is an empty one): ok is
+// false when it is unset.
 func SourceDateEpoch(getenv func(string) string) (t time.Time, ok bool, err error) {
 	if getenv == nil {
-		getenv = os.Getenv
+		return time.Time{}, false, nil
 	}
 	v := getenv("SOURCE_DATE_EPOCH")
 	if v == "" {

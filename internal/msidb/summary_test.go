@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
 func TestStreamsAndSummary(t *testing.T) {

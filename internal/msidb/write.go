@@ -7,11 +7,10 @@ import (
 	"hash"
 	"io"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/internal/cfb"
 	"github.com/google/uuid"
 )
@@ -23,42 +22,18 @@ var msiCLSID = [16]byte{0x84, 0x10, 0x0C, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x
 // packageNamespace is the namespace WiX uses for the GUIDs it derives.
 var packageNamespace = uuid.MustParse("3064E5C6-FB63-4FE9-AC49-E446A792EFA5")
 
-// WriteFile writes the database to path atomically: it is written to a
-// temporary file in the same directory, synced and renamed, so path holds
-// either the complete database or whatever it held before.
-func (db *Database) WriteFile(path string) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+// WriteFile writes the database to path atomically (internal/atomicfile):
+// path holds either the complete database or whatever it held before.
+func (db *Database) WriteFile(path string) error {
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return fmt.Errorf("write database: %w", err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := db.Write(f); err != nil {
+	defer f.Abort()
+	if err := db.Write(f.File); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: sync: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// Persist the rename too; not every platform can sync a directory.
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return f.Commit()
 }
 
 // Write writes the database as a compound file to w, which must be at the

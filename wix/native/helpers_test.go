@@ -26,7 +26,7 @@ func newPipeline(t testing.TB, source string, toolsets ...wix.Toolset) *pipeline
 			t.Logf("pipeline log:\n%s", log.String())
 		}
 	})
-	return &pipeline.Pipeline{Config: cfg, Log: log, Env: func(string) string { return "" }, Toolsets: toolsets}
+	return &pipeline.Pipeline{Config: cfg, Log: log, Toolsets: toolsets}
 }
 
 // buildMSI runs the pipeline's msi stage with the native toolset.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/pipeline"
 	"github.com/gomsi/gomsi/wix"
 	"github.com/gomsi/gomsi/wix/native"

@@ -8,17 +8,15 @@ package native
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"time"
+	"slices"
 
-	"github.com/gomsi/gomsi/internal/msidb"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/wix"
-	"github.com/gomsi/gomsi/wix/native/compile"
+	"github.com/gomsi/gomsi/wix/dialect"
 	"github.com/gomsi/gomsi/wix/native/wxs"
 )
 
@@ -38,6 +36,16 @@ type Toolset struct {
 // Name implements wix.Toolset.
 func (t *Toolset) Name() string { return "native" }
 
+// Dialect implements wix.Toolset: the WiX v3 source candle and light read,
+// with <Environment>, one Media and its CompressionLevel; no WixUtilExtension.
+func (t *Toolset) Dialect() dialect.Dialect {
+	return dialect.Dialect{
+		Schema: dialect.V3, Binder: true, DollarEscape: true,
+		InlineEnvironment: true, PackagePrivileges: true, PackagePlatform: true,
+		SecureProperties: true, CompressionLevel: true,
+	}
+}
+
 // Detect implements wix.Toolset: the native toolset is part of gomsi, so it
 // is always there, at gomsi's version.
 func (t *Toolset) Detect(ctx context.Context) (wix.Info, error) {
@@ -52,13 +60,8 @@ func Version() string {
 	return "devel"
 }
 
-// Supports implements wix.Capable: every arch; no UI dialogs.
-func (t *Toolset) Supports(arch product.Arch, features []wix.Feature) error {
-	for _, f := range features {
-		if f == wix.FeatureUI {
-			return fmt.Errorf("native: %w: the native toolset cannot compile %s: use GOMSI_TOOLSET=wix4 or wix3, or turn the feature off", wix.ErrUnsupported, f)
-		}
-	}
+// Supports implements wix.Toolset: every arch.
+func (t *Toolset) Supports(arch product.Arch) error {
 	if arch.GOARCH == "arm64" && arch.InstallerVersion < 500 {
 		return fmt.Errorf("native: %w: arm64 packages need InstallerVersion 500, the arch table says %d", wix.ErrUnsupported, arch.InstallerVersion)
 	}
@@ -78,103 +81,26 @@ func (t *Toolset) getenv(k string) string {
 	return os.Getenv(k)
 }
 
-// Build implements wix.Toolset. job.Out appears only when complete: the
-// database is written to a temporary name beside it and renamed.
+// Build implements wix.Toolset: the job's sources with SourceDir and its
+// defines as $(var.X), through Compile, which wixc runs too. gomsi's
+// sources name files by absolute paths, but the wixl dialect's Icon is
+// relative to the sources' folder, where the other toolsets run: that
+// folder is the base path.
 func (t *Toolset) Build(ctx context.Context, job wix.Job) error {
-	if err := t.build(ctx, job); err != nil {
+	defines := map[string]string{"SourceDir": job.SourceDir}
+	for k, v := range job.Defines {
+		defines[k] = v
+	}
+	var bases []string
+	for _, src := range job.Sources {
+		if dir := filepath.Dir(src); !slices.Contains(bases, dir) {
+			bases = append(bases, dir)
+		}
+	}
+	c := Compilation{Sources: job.Sources, Defines: defines, BasePaths: bases, Arch: job.Arch.WixArch, Out: job.Out,
+		Warn: func(pos wxs.Pos, msg string) { t.logf("native: %s: warning: %s", pos, msg) }}
+	if err := t.Compile(ctx, c); err != nil {
 		return fmt.Errorf("native: %w", err)
 	}
 	return nil
-}
-
-func (t *Toolset) build(ctx context.Context, job wix.Job) error {
-	if len(job.Sources) == 0 {
-		return errors.New("no sources to compile")
-	}
-	if job.Out == "" {
-		return errors.New("no output path")
-	}
-	start := time.Now()
-	roots, err := t.parse(job)
-	if err != nil {
-		return err
-	}
-	pkg, err := compile.Compile(roots, compile.Options{Platform: job.Arch.WixArch, CreatingApp: "gomsi " + Version()})
-	if err != nil {
-		return err
-	}
-	t.logf("native: read and compiled %d sources (%s)", len(roots), time.Since(start).Round(time.Millisecond))
-	epoch, hasEpoch, err := msidb.SourceDateEpoch(t.getenv)
-	if err != nil {
-		return err
-	}
-	infos, err := t.measure(ctx, pkg)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(job.Out), 0o755); err != nil {
-		return err
-	}
-	work, err := os.MkdirTemp(filepath.Dir(job.Out), "."+filepath.Base(job.Out)+".cab-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	packed := time.Now()
-	media, err := t.layout(ctx, pkg, infos, work, epoch, hasEpoch)
-	if err != nil {
-		return err
-	}
-	t.logf("native: packed %d cabinets (%s)", len(media), time.Since(packed).Round(time.Millisecond))
-	summary := pkg.Summary
-	if hasEpoch {
-		summary.Created, summary.Saved = epoch, epoch
-	}
-	if pkg.ProductCode == "*" {
-		derived := time.Now()
-		code, err := deriveProductCode(pkg, summary, infos, media)
-		if err != nil {
-			return err
-		}
-		pkg.SetProductCode(code)
-		t.logf("native: derived ProductCode %s from the package (%s)", code, time.Since(derived).Round(time.Millisecond))
-	}
-	db := msidb.New()
-	db.CodePage = pkg.CodePage
-	db.Summary = summary
-	if err := pkg.Tables.AddTo(db); err != nil {
-		return err
-	}
-	if err := addFiles(db, pkg, infos, media); err != nil {
-		return err
-	}
-	written := time.Now()
-	if err := db.WriteFile(job.Out); err != nil {
-		return fmt.Errorf("write %s: %w", job.Out, err)
-	}
-	t.logf("native: wrote the database (%s)", time.Since(written).Round(time.Millisecond))
-	t.logf("native: compiled %d files into %s (%s)", len(pkg.Files), job.Out, time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
-// parse reads every source, with SourceDir and the job's defines as $(var.X).
-func (t *Toolset) parse(job wix.Job) ([]*wxs.Element, error) {
-	vars := map[string]string{"SourceDir": job.SourceDir}
-	for k, v := range job.Defines {
-		vars[k] = v
-	}
-	var roots []*wxs.Element
-	for _, src := range job.Sources {
-		f, err := os.Open(src)
-		if err != nil {
-			return nil, err
-		}
-		root, err := wxs.Parse(src, f, wxs.Options{Vars: vars, Getenv: t.getenv})
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		roots = append(roots, root)
-	}
-	return roots, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/wix"
+	"github.com/gomsi/gomsi/wix/dialect"
 	"github.com/gomsi/gomsi/wix/native"
 )
 
@@ -108,13 +109,13 @@ func TestDetectAndSupports(t *testing.T) {
 	}
 	for _, goarch := range []string{"386", "amd64", "arm64"} {
 		arch, _ := product.LookupArch(goarch)
-		if err := ts.Supports(arch, []wix.Feature{wix.FeatureEnvironment}); err != nil {
+		if err := ts.Supports(arch); err != nil {
 			t.Errorf("%s: %v", goarch, err)
 		}
 	}
-	arch, _ := product.LookupArch("amd64")
-	if err := ts.Supports(arch, []wix.Feature{wix.FeatureUI}); !errors.Is(err, wix.ErrUnsupported) {
-		t.Errorf("UI: %v", err)
+	// It reads the WiX v3 sources and compiles <Environment> itself.
+	if d := ts.Dialect(); d.Schema != dialect.V3 || !d.InlineEnvironment {
+		t.Errorf("dialect %+v", d)
 	}
 }
 

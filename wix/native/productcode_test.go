@@ -12,7 +12,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 	"github.com/gomsi/gomsi/pipeline"
 )
 

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 	"github.com/gomsi/gomsi/pipeline"
 )
 

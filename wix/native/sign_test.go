@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
-	"github.com/gomsi/gomsi/internal/testpki"
-	"github.com/gomsi/gomsi/internal/testtool"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/testpki"
+	"github.com/gomsi/gomsi/internal/testing/testtool"
 	"github.com/gomsi/gomsi/sign"
 )
 

@@ -3,7 +3,7 @@ package native_test
 import (
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 )
 
 // The rules Windows' msiexec enforces and Wine and msitools do not, checked

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomsi/gomsi/internal/msitest"
+	"github.com/gomsi/gomsi/internal/testing/msitest"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
