@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -103,7 +105,9 @@ func addFiles(db *msidb.Database, pkg *compile.Package, infos []fileinfo.Info, m
 	}
 	for _, m := range media {
 		var cabinet any
-		if m.stream != "" {
+		if m.external {
+			cabinet = m.stream // beside the package: placeExternalCabinets puts it there
+		} else if m.stream != "" {
 			cabinet = "#" + m.stream
 			st, err := msidb.FileStream(m.path)
 			if err != nil {
@@ -124,7 +128,8 @@ func addFiles(db *msidb.Database, pkg *compile.Package, infos []fileinfo.Info, m
 type medium struct {
 	id                      int
 	lastSequence            int
-	stream, path            string // embedded cabinet stream name and file
+	stream, path            string // cabinet name (stream or external file) and the built file
+	external                bool   // EmbedCab="no": the cabinet goes beside the package
 	diskPrompt, volumeLabel string
 }
 
@@ -158,7 +163,7 @@ func (t *Toolset) layout(ctx context.Context, pkg *compile.Package, infos []file
 		}
 		var media []medium
 		for i, c := range cabs {
-			media = append(media, medium{id: i + 1, lastSequence: c.LastFile + 1, stream: c.Name, path: c.Path})
+			media = append(media, medium{id: i + 1, lastSequence: c.LastFile + 1, stream: c.Name, path: c.Path, external: !tm.Embed})
 		}
 		if len(media) == 0 {
 			media = append(media, medium{id: 1})
@@ -216,10 +221,51 @@ func (t *Toolset) layout(ctx context.Context, pkg *compile.Package, infos []file
 				mid, name = maxID, splitName(m.Cabinet, i+1)
 			}
 			last = lo + c.LastFile + 1
-			media = append(media, medium{id: mid, lastSequence: last, stream: name, path: c.Path, diskPrompt: m.DiskPrompt, volumeLabel: m.VolumeLabel})
+			media = append(media, medium{id: mid, lastSequence: last, stream: name, path: c.Path, external: !m.Embed, diskPrompt: m.DiskPrompt, volumeLabel: m.VolumeLabel})
 		}
 	}
 	return media, nil
+}
+
+// placedCabinets are external cabinets moved beside the package.
+type placedCabinets []string
+
+// remove deletes them again, when the package could not be written.
+func (p placedCabinets) remove() {
+	for _, path := range p {
+		os.Remove(path)
+	}
+}
+
+// placeExternalCabinets moves the external cabinets (EmbedCab="no") from
+// the work folder to the package's folder, each renamed into place whole
+// (the work folder is beside the package, on the same file system), as
+// light writes them next to the .msi. The names were checked by the
+// compiler (plain file names); a cabinet named like the package is refused.
+func placeExternalCabinets(media []medium, out string) (placedCabinets, error) {
+	var placed placedCabinets
+	seen := map[string]bool{}
+	for _, m := range media {
+		if !m.external || m.path == "" {
+			continue
+		}
+		if m.stream != filepath.Base(m.stream) || strings.ContainsAny(m.stream, `\/:`) || m.stream == "." || m.stream == ".." {
+			placed.remove()
+			return nil, fmt.Errorf("external cabinet %q is not a plain file name", m.stream)
+		}
+		dest := filepath.Join(filepath.Dir(out), m.stream)
+		if strings.EqualFold(dest, out) || seen[strings.ToLower(m.stream)] {
+			placed.remove()
+			return nil, fmt.Errorf("external cabinet %s would overwrite %s: give each Media its own Cabinet name", m.stream, dest)
+		}
+		seen[strings.ToLower(m.stream)] = true
+		if err := os.Rename(m.path, dest); err != nil {
+			placed.remove()
+			return nil, fmt.Errorf("place external cabinet: %w", err)
+		}
+		placed = append(placed, dest)
+	}
+	return placed, nil
 }
 
 // setCompression maps WiX's CompressionLevel to a cabinet format as WiX v3

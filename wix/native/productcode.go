@@ -50,6 +50,9 @@ func deriveProductCode(pkg *compile.Package, summary msidb.Summary, infos []file
 	}
 	for _, m := range media {
 		fmt.Fprintf(h, "media %d %d %q %q %q\n", m.id, m.lastSequence, m.stream, m.diskPrompt, m.volumeLabel)
+		if m.external {
+			io.WriteString(h, "external\n") // only then, so embedded packages keep their codes
+		}
 		if m.path != "" {
 			if err := hashFile(h, m.path); err != nil {
 				return "", err

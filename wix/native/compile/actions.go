@@ -104,6 +104,10 @@ func (c *compiler) customAction(e *wxs.Element) {
 	}
 	if c.yesNo(e, "HideTarget", false) {
 		typ |= caHideTarget
+		if typ&caInScript != 0 {
+			// WiX's linker hides the action's data property (its Id) too.
+			c.listProp("MsiHiddenProperties", id)
+		}
 	}
 	if c.yesNo(e, "Win64", false) {
 		typ |= ca64BitScript
@@ -111,36 +115,71 @@ func (c *compiler) customAction(e *wxs.Element) {
 	c.add(e, "CustomAction", id, typ, source, target, nil)
 }
 
-// setProperty handles <SetProperty Id Value After|Before|Sequence>: a type
-// 51 action named Set<Id>, scheduled in the UI and/or execute sequence.
+// setProperty handles <SetProperty Id Value After|Before Sequence> as WiX
+// v3 does (Compiler.cs ParseSetPropertyElement): a type 51 action named
+// Set<Id>, scheduled in the UI and/or execute sequence.
 func (c *compiler) setProperty(e *wxs.Element) {
 	c.err(e.CheckAttrs("Id", "Value", "After", "Before", "Sequence", "Action"))
+	if (e.Get("After") == "") == (e.Get("Before") == "") {
+		c.err(e.Errorf("give exactly one of After and Before"))
+	}
+	c.setAction(e, e.Get("After"), e.Get("Before"))
+}
+
+// setDirectory handles <SetDirectory Id Value Sequence> as WiX v3 does
+// (Compiler.cs ParseSetDirectoryElement): a type 51 action named
+// Set<Id> that sets the directory's property, After CostInitialize.
+func (c *compiler) setDirectory(e *wxs.Element) {
+	c.err(e.CheckAttrs("Id", "Value", "Sequence", "Action"))
+	if validID(e.Get("Id")) {
+		c.dirRefs = append(c.dirRefs, ref{"Directory", e.Get("Id"), e})
+	}
+	c.setAction(e, "CostInitialize", "")
+}
+
+// setAction adds the custom action of SetProperty or SetDirectory and
+// schedules it where Sequence says: both sequences (the default, and
+// "first", which also runs it only in the first sequence that reaches it),
+// execute or ui.
+func (c *compiler) setAction(e *wxs.Element, after, before string) {
 	id := e.Get("Id")
 	if !validID(id) {
 		c.err(e.Errorf("Id %q is not a valid identifier", id))
 		return
 	}
+	value, ok := e.Attr("Value")
+	if !ok {
+		c.err(e.Errorf("Value is required"))
+	}
 	action := "Set" + id
 	if a := e.Get("Action"); a != "" {
 		action = a
 	}
-	c.add(e, "CustomAction", action, 51, id, nilIfEmpty(e.Get("Value")), nil)
-	var tables []string
+	typ := 51
+	tables := []string{"InstallUISequence", "InstallExecuteSequence"}
 	switch e.Get("Sequence") {
 	case "", "both":
-		tables = []string{"InstallUISequence", "InstallExecuteSequence"}
+	case "first":
+		typ |= caFirstSequence
 	case "execute":
 		tables = []string{"InstallExecuteSequence"}
 	case "ui":
 		tables = []string{"InstallUISequence"}
 	default:
-		c.err(e.Errorf("Sequence %q: use execute, ui or both", e.Get("Sequence")))
+		c.err(e.Errorf("Sequence %q: use execute, ui, both or first", e.Get("Sequence")))
 	}
-	if (e.Get("After") == "") == (e.Get("Before") == "") {
-		c.err(e.Errorf("give exactly one of After and Before"))
+	if after == action || before == action {
+		c.err(e.Errorf("%s is scheduled relative to itself", action))
+		return
 	}
+	for _, ch := range e.Children {
+		if c.known(ch) {
+			c.unexpected(ch, e.Name)
+		}
+	}
+	c.add(e, "CustomAction", action, typ, id, nilIfEmpty(value), nil)
 	for _, t := range tables {
-		c.err(c.seq.put(t, &scheduled{name: action, condition: e.Text, after: e.Get("After"), before: e.Get("Before"), custom: true, e: e}))
+		c.err(c.seq.put(t, &scheduled{name: action, condition: e.Text, after: after, before: before, custom: true, e: e}))
 	}
 }
 

@@ -24,6 +24,10 @@ type Options struct {
 	Platform string
 	// CreatingApp goes into the summary information.
 	CreatingApp string
+	// ResolveFile finds the file a File/@Source, Binary/@SourceFile or
+	// Icon/@SourceFile names (light's -b bind paths); nil resolves relative
+	// paths against the directory of the source file, as wixl does.
+	ResolveFile func(path string) (string, error)
 }
 
 // maxErrors bounds the errors reported at once.
@@ -55,28 +59,29 @@ type compiler struct {
 	errs    []error
 	product *wxs.Element
 
-	dirs       map[string]*directory
-	dirOrder   []string
-	dirRefs    []ref
-	components map[string]*component
-	compOrder  []string
-	groups     map[string]*group
-	groupOrder []string
-	features   map[string]*feature
-	featOrder  []string
-	refs       []ref // references to check once everything is defined
-	props      map[string]string
-	secure     map[string]bool
-	seq        *sequences
-	upgrades   bool
-	displayN   int
-	regIDs     map[string]int
-	fileKeys   map[string]*File
-	names      shortNames
-	propOrder  []string
-	propPos    map[string]wxs.Pos
-	declared   map[string]bool
-	lists      map[string][]string
+	dirs           map[string]*directory
+	dirOrder       []string
+	dirRefs        []ref
+	components     map[string]*component
+	compOrder      []string
+	groups         map[string]*group
+	groupOrder     []string
+	features       map[string]*feature
+	featOrder      []string
+	refs           []ref // references to check once everything is defined
+	props          map[string]string
+	secure         map[string]bool
+	seq            *sequences
+	upgrades       bool
+	displayN       int
+	advertised     []advertisedShortcut
+	primaryFeature map[string]string // component -> the feature its advertised data names
+	fileKeys       map[string]*File
+	names          shortNames
+	propOrder      []string
+	propPos        map[string]wxs.Pos
+	declared       map[string]bool
+	lists          map[string][]string
 
 	// groupExpansions counts groups expanded into features: tests check
 	// that it grows with the groups, not with the paths to them.
@@ -91,21 +96,21 @@ type ref struct {
 
 func newCompiler(opts Options) *compiler {
 	return &compiler{
-		opts:       opts,
-		pkg:        &Package{CodePage: 1252},
-		t:          newTables(),
-		dirs:       map[string]*directory{},
-		components: map[string]*component{},
-		groups:     map[string]*group{},
-		features:   map[string]*feature{},
-		props:      map[string]string{},
-		secure:     map[string]bool{},
-		seq:        newSequences(),
-		regIDs:     map[string]int{},
-		fileKeys:   map[string]*File{},
-		propPos:    map[string]wxs.Pos{},
-		declared:   map[string]bool{},
-		lists:      map[string][]string{},
+		opts:           opts,
+		pkg:            &Package{CodePage: 1252},
+		t:              newTables(),
+		dirs:           map[string]*directory{},
+		components:     map[string]*component{},
+		groups:         map[string]*group{},
+		features:       map[string]*feature{},
+		props:          map[string]string{},
+		secure:         map[string]bool{},
+		seq:            newSequences(),
+		primaryFeature: map[string]string{},
+		fileKeys:       map[string]*File{},
+		propPos:        map[string]wxs.Pos{},
+		declared:       map[string]bool{},
+		lists:          map[string][]string{},
 	}
 }
 
@@ -194,6 +199,8 @@ func (c *compiler) element(e *wxs.Element, s scope, parent *wxs.Element) {
 		c.customAction(e)
 	case "SetProperty":
 		c.setProperty(e)
+	case "SetDirectory":
+		c.setDirectory(e)
 	case "InstallExecuteSequence", "InstallUISequence", "AdminExecuteSequence", "AdminUISequence", "AdvertiseExecuteSequence":
 		c.sequence(e)
 	case "Condition":
@@ -223,8 +230,16 @@ func (c *compiler) element(e *wxs.Element, s scope, parent *wxs.Element) {
 // relative Source paths are resolved (as wixl does).
 func sourceDir(e *wxs.Element) string { return filepath.Dir(e.Pos.File) }
 
-// resolvePath makes a Source attribute absolute.
-func resolvePath(e *wxs.Element, p string) string {
+// resolvePath finds the file attribute attr of e names; an error naming the
+// element is recorded when Options.ResolveFile cannot find it.
+func (c *compiler) resolvePath(e *wxs.Element, attr, p string) string {
+	if c.opts.ResolveFile != nil {
+		path, err := c.opts.ResolveFile(p)
+		if err != nil {
+			c.err(e.Errorf("%s: %v", attr, err))
+		}
+		return path
+	}
 	p = filepath.FromSlash(strings.ReplaceAll(p, `\`, "/"))
 	if filepath.IsAbs(p) {
 		return p
@@ -241,6 +256,7 @@ func (c *compiler) finish() {
 	c.finishDirectories()
 	c.finishComponents()
 	c.finishFeatures()
+	c.finishAdvertisedShortcuts()
 	for _, r := range c.refs {
 		switch {
 		case c.defined(r.kind, r.id):
@@ -248,6 +264,8 @@ func (c *compiler) finish() {
 			// WixBroadcastEnvironmentChange and friends live in WiX's
 			// extension libraries, which the native toolset does not have.
 			c.err(r.e.Errorf("custom action %s comes from a WiX extension library (such as WixUtilExtension), which the native toolset does not have; the wix3 and wix4 toolsets support it (GOMSI_TOOLSET)", r.id))
+		case r.kind == "DrLocator":
+			c.err(r.e.Errorf("no DirectorySearch with Id, parent and Path %q is defined in any source (a DirectorySearchRef must name all three as the DirectorySearch has them)", strings.ReplaceAll(r.id, "/", ", ")))
 		default:
 			c.err(r.e.Errorf("%s %q is not defined in any source", r.kind, r.id))
 		}
@@ -279,6 +297,8 @@ func (c *compiler) defined(kind, id string) bool {
 		return c.t.has("Binary", id)
 	case "File":
 		return c.fileKeys[id] != nil
+	case "RegLocator", "DrLocator":
+		return c.t.has(kind, id) // a DrLocator id is "signature/parent/path", its key
 	}
 	return false
 }

@@ -174,7 +174,7 @@ func TestSchedulingErrors(t *testing.T) {
 		"undefined action": {`<InstallExecuteSequence><Custom Action="Ghost" Sequence="10"/></InstallExecuteSequence>`,
 			`CustomAction "Ghost" is not defined`},
 		"unscheduled": {`<InstallExecuteSequence><ScheduleReboot/></InstallExecuteSequence>`,
-			"ScheduleReboot is not a standard action of InstallExecuteSequence: give it a Sequence"},
+			"ScheduleReboot needs Sequence, After or Before"},
 		"empty property": {`<Property Id="E" Value=""/>`, "the value is empty"},
 		"twice": {`<CustomAction Id="A" Property="X" Value="1"/><InstallExecuteSequence><Custom Action="A" Sequence="2"/><Custom Action="A" Sequence="3"/></InstallExecuteSequence>`,
 			"action A is scheduled twice in InstallExecuteSequence"},

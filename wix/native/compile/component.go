@@ -3,7 +3,6 @@ package compile
 import (
 	"encoding/binary"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"unicode/utf16"
 
@@ -47,7 +46,11 @@ type regValue struct {
 // mark makes id the explicit key path; a second one is an error.
 func (k *keyPath) mark(c *compiler, e *wxs.Element, comp *component, id string, file *File, reg *regValue) {
 	if k.explicit {
-		c.err(e.Errorf("a second key path in component %s", comp.id))
+		what := "component " + comp.id
+		if comp.id == defaultComponentID {
+			what = "the component"
+		}
+		c.err(e.Errorf("a second key path in %s: mark one File or RegistryValue KeyPath=\"yes\"", what))
 		return
 	}
 	*k = keyPath{id: id, file: file, reg: reg, explicit: true}
@@ -60,17 +63,17 @@ func (k *keyPath) offer(id string, file *File, reg *regValue) {
 	}
 }
 
-func (c *compiler) component(e *wxs.Element, s scope) {
+// component compiles a Component and returns its id ("" when it has
+// errors that leave it undefined).
+func (c *compiler) component(e *wxs.Element, s scope) string {
 	c.err(e.CheckAttrs("Id", "Guid", "Win64", "KeyPath", "Directory", "Permanent", "NeverOverwrite",
 		"SharedDllRefCount", "Transitive", "Location", "DiskId", "UninstallWhenSuperseded", "DisableRegistryReflection"))
-	id := e.Get("Id")
-	if !validID(id) {
+	id, hasID := e.Attr("Id")
+	if !hasID {
+		id = defaultComponentID // replaced by the key path's id once known
+	} else if !validID(id) {
 		c.err(e.Errorf("Id %q is not a valid identifier", id))
-		return
-	}
-	if first := c.components[id]; first != nil {
-		c.err(e.Errorf("Component %s is defined twice (first at %s)", id, first.e.Pos))
-		return
+		return ""
 	}
 	dir := s.dir
 	if d := e.Get("Directory"); d != "" {
@@ -79,7 +82,7 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 	}
 	if dir == "" {
 		c.err(e.Errorf("the component has no directory: put it in a Directory or DirectoryRef, or give it a Directory attribute"))
-		return
+		return ""
 	}
 	comp := &component{id: id, dir: dir, e: e}
 	// A missing Guid is "*" in WiX v3 (Compiler.cs:2334, string guid = "*");
@@ -121,10 +124,9 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 	if v := e.Get("DiskId"); v != "" {
 		diskID = c.diskID(e, v)
 	}
-	c.components[id] = comp
-	c.compOrder = append(c.compOrder, id)
-	if s.group != nil {
-		s.group.items = append(s.group.items, ref{"Component", id, e})
+	var mark tablesMark
+	if !hasID {
+		mark = c.t.mark() // the rows to rewrite once the id is known
 	}
 	if yes(e, "KeyPath") {
 		comp.key.mark(c, e, comp, "", nil, nil) // the directory, stated
@@ -159,6 +161,10 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 			c.environment(ch, cs)
 		case "Shortcut":
 			c.shortcut(ch, cs)
+		case "ServiceInstall":
+			c.serviceInstall(ch, cs)
+		case "ServiceControl":
+			c.serviceControl(ch, cs)
 		case "Condition":
 			c.err(ch.CheckAttrs())
 			if comp.condition != "" {
@@ -172,70 +178,19 @@ func (c *compiler) component(e *wxs.Element, s scope) {
 	if comp.key.reg != nil {
 		comp.attributes |= 4 // msidbComponentAttributesRegistryKeyPath
 	}
-}
-
-func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
-	c.err(e.CheckAttrs("Id", "Name", "ShortName", "Source", "KeyPath", "DiskId", "Vital", "ReadOnly",
-		"Hidden", "System", "Checksum", "Compressed"))
-	src := e.Get("Source")
-	if src == "" {
-		c.err(e.Errorf("Source is required"))
-		return nil
+	if !hasID && !c.defaultComponentID(comp, mark) {
+		return ""
 	}
-	name := e.Get("Name")
-	if name == "" {
-		name = filepath.Base(filepath.FromSlash(strings.ReplaceAll(src, `\`, "/")))
+	if first := c.components[comp.id]; first != nil {
+		c.err(e.Errorf("Component %s is defined twice (first at %s)", comp.id, first.e.Pos))
+		return ""
 	}
-	if strings.ContainsAny(name, `\/:*?"<>|`) {
-		c.err(e.Errorf("Name %q holds a character Windows forbids in file names", name))
+	c.components[comp.id] = comp
+	c.compOrder = append(c.compOrder, comp.id)
+	if s.group != nil {
+		s.group.items = append(s.group.items, ref{"Component", comp.id, e})
 	}
-	id := e.Get("Id")
-	if id == "" {
-		id = name
-	}
-	if !validID(id) {
-		c.err(e.Errorf("Id %q is not a valid identifier: give the File an Id", id))
-		return nil
-	}
-	if v := e.Get("DiskId"); v != "" {
-		diskID = c.diskID(e, v)
-	}
-	f := &File{Key: id, Component: s.comp.id, FileName: name, Source: resolvePath(e, src), DiskID: diskID, Pos: e.Pos}
-	f.short = e.Get("ShortName")
-	f.dir = s.dir
-	if c.yesNo(e, "Vital", true) {
-		f.Attributes |= 512
-	}
-	for attr, bit := range map[string]int{"ReadOnly": 1, "Hidden": 2, "System": 4, "Checksum": 1024} {
-		if c.yesNo(e, attr, false) {
-			f.Attributes |= bit
-		}
-	}
-	switch e.Get("Compressed") {
-	case "yes":
-		f.Attributes |= 16384
-	case "no":
-		c.err(e.Errorf("Compressed=\"no\" (an uncompressed file) is not supported by the native toolset"))
-	}
-	if c.fileKeys[id] != nil {
-		c.err(e.Errorf("File %s is defined twice (first at %s)", id, c.fileKeys[id].Pos))
-		return nil
-	}
-	c.fileKeys[id] = f
-	c.pkg.Files = append(c.pkg.Files, f)
-	s.comp.files = append(s.comp.files, f)
-	for _, ch := range e.Children {
-		if !c.known(ch) {
-			continue
-		}
-		switch ch.Name {
-		case "Shortcut":
-			c.shortcut(ch, scope{dir: s.dir, comp: s.comp, file: f})
-		default:
-			c.unexpected(ch, "File")
-		}
-	}
-	return f
+	return comp.id
 }
 
 // finishComponents names files (short names), resolves "*" GUIDs and adds

@@ -57,9 +57,8 @@ func (c *compiler) refItems(e *wxs.Element, s scope, items *[]ref) {
 			c.err(ch.CheckAttrs("Id", "Primary"))
 			*items = append(*items, ref{ch.Name[:len(ch.Name)-3], ch.Get("Id"), ch})
 		case "Component":
-			c.component(ch, s)
-			if s.feature != nil && c.components[ch.Get("Id")] != nil {
-				*items = append(*items, ref{"Component", ch.Get("Id"), ch})
+			if id := c.component(ch, s); s.feature != nil && id != "" {
+				*items = append(*items, ref{"Component", id, ch})
 			}
 		case "Feature":
 			if s.feature == nil {
@@ -184,6 +183,7 @@ func (c *compiler) finishFeatures() {
 		return
 	}
 	inFeature := map[string]bool{}
+	explicit := map[string]*ref{} // component -> its ComponentRef Primary="yes"
 	for _, fid := range c.featOrder {
 		f := c.features[fid]
 		seen := map[string]bool{}
@@ -202,6 +202,7 @@ func (c *compiler) finishFeatures() {
 						inFeature[it.id] = true
 						c.add(it.e, "FeatureComponents", fid, it.id)
 					}
+					c.notePrimary(it, fid, explicit)
 				case "ComponentGroup":
 					g := c.groups[it.id]
 					if g == nil {
@@ -271,4 +272,23 @@ func (c *compiler) checkGroups() bool {
 		}
 	}
 	return ok
+}
+
+// notePrimary records the feature a component's advertised data (an
+// advertised shortcut's target) names, as WiX v3's linker picks it: the
+// feature of its ComponentRef Primary="yes", else the first feature that
+// references it (Linker.cs, componentsToFeatures).
+func (c *compiler) notePrimary(it ref, feature string, explicit map[string]*ref) {
+	if it.e.Name == "ComponentRef" && yes(it.e, "Primary") {
+		if first := explicit[it.id]; first != nil && c.primaryFeature[it.id] != feature {
+			c.err(it.e.Errorf("component %s has two primary features, %s and %s (Primary=\"yes\" at %s): keep one", it.id, c.primaryFeature[it.id], feature, first.e.Pos))
+			return
+		}
+		explicit[it.id] = &it
+		c.primaryFeature[it.id] = feature
+		return
+	}
+	if c.primaryFeature[it.id] == "" {
+		c.primaryFeature[it.id] = feature
+	}
 }

@@ -27,14 +27,20 @@ func (c *compiler) media(e *wxs.Element) {
 		c.err(e.Errorf("EmbedCab=\"yes\" needs a Cabinet name"))
 	}
 	if m.Cabinet == "" {
-		c.err(e.Errorf("uncompressed media (no Cabinet) are not supported by the native toolset: name a Cabinet with EmbedCab=\"yes\""))
-	} else if !m.Embed {
-		c.err(e.Errorf("external cabinets are not supported by the native toolset: add EmbedCab=\"yes\""))
+		c.err(e.Errorf("uncompressed media (no Cabinet) are not supported by the native toolset: name a Cabinet"))
+	} else {
+		c.cabinetName(e, "Cabinet", m.Cabinet, m.Embed)
+		for _, other := range c.pkg.Media {
+			if strings.EqualFold(other.Cabinet, m.Cabinet) {
+				c.err(e.Errorf("Cabinet %s is also Media %d's (at %s): give each Media its own cabinet", m.Cabinet, other.ID, other.Pos))
+			}
+		}
 	}
 	c.pkg.Media = append(c.pkg.Media, m)
 }
 
 // mediaTemplate handles <MediaTemplate>: cabinets are cut automatically.
+// As in WiX v3 they are external unless EmbedCab="yes".
 func (c *compiler) mediaTemplate(e *wxs.Element) {
 	c.err(e.CheckAttrs("CabinetTemplate", "EmbedCab", "CompressionLevel", "MaximumUncompressedMediaSize"))
 	if c.pkg.Template != nil {
@@ -56,9 +62,7 @@ func (c *compiler) mediaTemplate(e *wxs.Element) {
 		}
 		t.MaxSize = int64(n) << 20
 	}
-	if !t.Embed {
-		c.err(e.Errorf("external cabinets are not supported by the native toolset: add EmbedCab=\"yes\""))
-	}
+	c.cabinetName(e, "CabinetTemplate", strings.Replace(pattern, "{0}", "1", 1), t.Embed)
 	c.pkg.Template = t
 }
 
@@ -72,4 +76,17 @@ func (c *compiler) compression(e *wxs.Element) string {
 		c.err(e.Errorf("CompressionLevel %q: use none, low, medium, high or mszip", v))
 	}
 	return ""
+}
+
+// cabinetName checks a cabinet's name: an embedded one is a stream name of
+// at most 62 characters (WiX v3: MediaEmbeddedCabinetNameTooLong); an
+// external one (EmbedCab="no", written beside the package as light does)
+// must be a plain file name, never a path.
+func (c *compiler) cabinetName(e *wxs.Element, attr, name string, embed bool) {
+	switch {
+	case embed && len(name) > 62:
+		c.err(e.Errorf("%s %q: an embedded cabinet's name is at most 62 characters", attr, name))
+	case !embed && (strings.ContainsAny(name, `\/:*?"<>|`) || name == "." || name == ".." || strings.TrimSpace(name) != name):
+		c.err(e.Errorf("%s %q: an external cabinet is written beside the package, so its name must be a plain file name (no folders, none of \\ / : * ? \" < > |)", attr, name))
+	}
 }

@@ -63,7 +63,10 @@ func (c *compiler) binaryRow(e *wxs.Element, table string) {
 		c.err(e.Errorf("Id and SourceFile are required"))
 		return
 	}
-	path := resolvePath(e, src)
+	path := c.resolvePath(e, "SourceFile", src)
+	if path == "" {
+		return
+	}
 	st, err := msidb.FileStream(path)
 	if err != nil {
 		if os.IsNotExist(err) {

@@ -15,12 +15,10 @@ func (c *compiler) productElement(e *wxs.Element) {
 	if !validVersion(version) {
 		c.err(e.Errorf("Version %q is not a product version (major.minor.build, each at most 255.255.65535)", version))
 	}
-	if cp := e.Get("Codepage"); cp != "" {
-		n, err := strconv.Atoi(cp)
-		if err != nil || (n != 0 && n != 1252) {
-			c.err(e.Errorf("Codepage %q is not supported by the native toolset: use 1252 (the default) or 0", cp))
+	if e.Get("Codepage") != "" {
+		if n, ok := c.codePage(e, "Codepage"); ok {
+			c.pkg.CodePage = n
 		}
-		c.pkg.CodePage = n
 	}
 	// WiX v3 requires Product/@Id (Compiler.cs:13031) and
 	// leaves "*" in the Property row for the binder to replace; so does this
@@ -149,8 +147,17 @@ func (c *compiler) packageElement(e *wxs.Element, product *wxs.Element) {
 	case "yes":
 		s.Security = 4
 	}
-	if cp := e.Get("SummaryCodepage"); cp != "" && cp != "1252" {
-		c.err(e.Errorf("SummaryCodepage %q is not supported by the native toolset: use 1252", cp))
+	if e.Get("SummaryCodepage") != "" {
+		// The summary information is written in the database's code page
+		// (1252 for a neutral one); WiX keeps the two apart.
+		n, ok := c.codePage(e, "SummaryCodepage")
+		db := c.pkg.CodePage
+		if db == 0 {
+			db = 1252
+		}
+		if ok && n != db && !(n == 0 && db == 1252) {
+			c.err(e.Errorf("SummaryCodepage %d differs from the database code page %d (Product/@Codepage): the native toolset writes the summary information in the database code page; make them equal", n, db))
+		}
 	}
 	switch e.Get("InstallScope") {
 	case "perMachine":

@@ -24,6 +24,11 @@ func (c *compiler) property(e *wxs.Element) {
 		c.err(e.Errorf("Id is required"))
 		return
 	}
+	if id == "SecureCustomProperties" || id == "AdminProperties" || id == "MsiHiddenProperties" {
+		// WiX v3: CannotAuthorSpecialProperties.
+		c.err(e.Errorf("%s is written by the compiler: mark the properties Secure=\"yes\", Admin=\"yes\" or Hidden=\"yes\" instead", id))
+		return
+	}
 	value, hasValue := e.Attr("Value")
 	if e.Text != "" {
 		if hasValue {
@@ -41,13 +46,7 @@ func (c *compiler) property(e *wxs.Element) {
 		c.listProp("MsiHiddenProperties", id)
 	}
 	for _, ch := range e.Children {
-		if !c.known(ch) {
-			continue
-		}
-		switch ch.Name {
-		case "RegistrySearch":
-			c.registrySearch(ch, id)
-		default:
+		if c.known(ch) && !c.propertySearch(ch, id) {
 			c.unexpected(ch, "Property")
 		}
 	}
@@ -80,15 +79,9 @@ func (c *compiler) finishProperties() {
 		if len(ids) == 0 {
 			continue
 		}
-		ids = uniqSorted(ids)
-		if v, ok := c.props[prop]; ok {
-			ids = uniqSorted(append(ids, strings.Split(v, ";")...))
-			delete(c.props, prop)
-		} else {
-			c.propOrder = append(c.propOrder, prop)
-			c.propPos[prop] = c.product.Pos
-		}
-		c.props[prop] = strings.Join(ids, ";")
+		c.propOrder = append(c.propOrder, prop)
+		c.propPos[prop] = c.product.Pos
+		c.props[prop] = strings.Join(uniqSorted(ids), ";")
 	}
 	for _, id := range c.propOrder {
 		if v, ok := c.props[id]; ok {

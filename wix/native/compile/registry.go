@@ -1,8 +1,6 @@
 package compile
 
 import (
-	"crypto/md5"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -36,28 +34,29 @@ func (c *compiler) registry(e *wxs.Element, s scope, root, key string, nested bo
 	switch e.Name {
 	case "RegistryKey":
 		c.err(e.CheckAttrs("Id", "Root", "Key", "Action", "ForceCreateOnInstall", "ForceDeleteOnUninstall"))
-		var names []string
+		// One row at most, as WiX v3 writes (Compiler.cs ParseRegistryKeyElement):
+		// "+" create on install, "-" delete on uninstall, "*" both.
+		create, del := false, false
 		switch e.Get("Action") {
 		case "", "none":
 		case "create":
-			names = append(names, "+")
+			create = true
 		case "createAndRemoveOnUninstall":
-			names = append(names, "*")
+			create, del = true, true
 		default:
 			c.err(e.Errorf("Action %q: use none, create or createAndRemoveOnUninstall", e.Get("Action")))
 		}
-		if c.yesNo(e, "ForceCreateOnInstall", false) {
-			names = append(names, "+")
-		}
-		if c.yesNo(e, "ForceDeleteOnUninstall", false) {
-			names = append(names, "-")
-		}
-		for _, n := range uniqSorted(names) {
+		create = c.yesNo(e, "ForceCreateOnInstall", create)
+		del = c.yesNo(e, "ForceDeleteOnUninstall", del)
+		if create || del {
+			n := map[[2]bool]string{{true, true}: "*", {true, false}: "+", {false, true}: "-"}[[2]bool{create, del}]
 			id := e.Get("Id")
-			if id == "" || len(names) > 1 {
+			if id == "" {
 				id = c.regID(s.comp.id, rootN, key, n)
 			}
 			c.add(e, "Registry", id, rootN, key, n, nil, s.comp.id)
+		} else if e.Get("Id") != "" {
+			c.err(e.Errorf("Id needs Action create or createAndRemoveOnUninstall (or ForceCreateOnInstall, ForceDeleteOnUninstall): without them a RegistryKey writes no row"))
 		}
 		for _, ch := range e.Children {
 			if !c.known(ch) {
@@ -159,48 +158,9 @@ func (c *compiler) registryValue(e *wxs.Element) (any, bool) {
 	return v, true
 }
 
-// regID derives a stable identifier for registry rows without an Id, from
-// what identifies the row, as WiX generates one.
-func (c *compiler) regID(parts ...any) string {
-	h := md5.Sum([]byte(strings.ToLower(fmt.Sprint(parts...))))
-	id := "reg" + strings.ToUpper(hex.EncodeToString(h[:]))
-	c.regIDs[id]++
-	if n := c.regIDs[id]; n > 1 {
-		id = fmt.Sprintf("%s_%d", id, n)
-	}
-	return id
-}
-
-// registrySearch handles <Property><RegistrySearch .../></Property>.
-func (c *compiler) registrySearch(e *wxs.Element, prop string) {
-	c.err(e.CheckAttrs("Id", "Root", "Key", "Name", "Type", "Win64"))
-	id := e.Get("Id")
-	if !validID(id) {
-		c.err(e.Errorf("Id %q is not a valid identifier", id))
-		return
-	}
-	root, ok := registryRoots[e.Get("Root")]
-	if !ok || root < 0 {
-		c.err(e.Errorf("Root %q: use HKLM, HKCU, HKCR or HKU", e.Get("Root")))
-		return
-	}
-	var typ int
-	switch e.Get("Type") {
-	case "directory":
-		typ = 0
-	case "raw":
-		typ = 2
-	default:
-		c.err(e.Errorf("Type %q: use raw or directory (file searches need FileSearch, which the native toolset does not support)", e.Get("Type")))
-	}
-	for _, ch := range e.Children {
-		if c.known(ch) {
-			c.unexpected(ch, "RegistrySearch")
-		}
-	}
-	if c.yesNo(e, "Win64", c.opts.Platform == "x64" || c.opts.Platform == "arm64") {
-		typ |= 16 // msidbLocatorType64bit
-	}
-	c.add(e, "RegLocator", id, root, e.Get("Key"), nilIfEmpty(e.Get("Name")), typ)
-	c.add(e, "AppSearch", prop, id)
+// regID is the identifier WiX v3 generates for a registry row without Id
+// (Compiler.cs: GenerateIdentifier("reg", component, root, key, name), key
+// and name lower-cased).
+func (c *compiler) regID(comp string, root int, key, name string) string {
+	return c.generatedID("reg", comp, fmt.Sprint(root), strings.ToLower(key), strings.ToLower(name))
 }

@@ -1,13 +1,18 @@
 package compile
 
 import (
-	"strconv"
-
 	"github.com/gomsi/gomsi/wix/native/wxs"
 )
 
-// shortcut handles a non-advertised <Shortcut>, in a File (targeting it)
-// or in a Component (with a Target).
+// advertisedTarget is what WiX v3's compiler writes as an advertised
+// shortcut's target (Guid.Empty); the linker replaces it with the feature
+// of the shortcut's component (Linker.cs ResolveFeatures).
+const advertisedTarget = "{00000000-0000-0000-0000-000000000000}"
+
+// shortcut handles <Shortcut> as WiX v3 does (Compiler.cs
+// ParseShortcutElement): in a Component it targets Target or the
+// component's folder and defaults to its Directory; in a File it targets
+// the file and needs a Directory; Advertise="yes" targets the feature.
 func (c *compiler) shortcut(e *wxs.Element, s scope) {
 	c.err(e.CheckAttrs("Id", "Directory", "Name", "ShortName", "Target", "Arguments", "Description",
 		"Icon", "IconIndex", "Show", "WorkingDirectory", "Advertise", "Hotkey"))
@@ -16,23 +21,33 @@ func (c *compiler) shortcut(e *wxs.Element, s scope) {
 		c.err(e.Errorf("Id and Name are required"))
 		return
 	}
-	if c.yesNo(e, "Advertise", false) {
-		c.err(e.Errorf("advertised shortcuts are not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4"))
+	advertise := c.yesNo(e, "Advertise", false)
+	target := e.Get("Target")
+	switch {
+	case advertise && target != "":
+		c.err(e.Errorf("Target cannot go with Advertise=\"yes\": an advertised shortcut starts its component's key path"))
+	case s.file != nil && target != "":
+		c.err(e.Errorf("a Shortcut inside a File targets that file: drop Target"))
 	}
 	if dir == "" {
+		if s.file != nil {
+			// WiX v3: ExpectedAttributeWhenElementNotUnderElement.
+			c.err(e.Errorf("Directory is required for a Shortcut inside a File (only a Shortcut directly in a Component defaults to its folder)"))
+			return
+		}
 		dir = s.dir
 	} else {
 		c.dirRefs = append(c.dirRefs, ref{"Directory", dir, e})
 	}
-	target := e.Get("Target")
-	if s.file != nil {
-		if target != "" {
-			c.err(e.Errorf("a Shortcut inside a File targets that file: drop Target"))
-		}
+	switch {
+	case advertise:
+		target = advertisedTarget
+		c.advertised = append(c.advertised, advertisedShortcut{id: id, comp: s.comp, e: e})
+	case target != "":
+	case s.file != nil:
 		target = "[#" + s.file.Key + "]"
-	}
-	if target == "" {
-		c.err(e.Errorf("Target is required for a shortcut outside a File"))
+	default:
+		target = "[" + s.dir + "]"
 	}
 	fileName := name
 	if sn := e.Get("ShortName"); sn != "" {
@@ -41,24 +56,10 @@ func (c *compiler) shortcut(e *wxs.Element, s scope) {
 		base, ext := shortParts(name)
 		fileName = base + "~1" + ext + "|" + name
 	}
-	var icon, iconIndex, show, hotkey any
+	var icon, show any
 	if i := e.Get("Icon"); i != "" {
 		icon = i
 		c.refs = append(c.refs, ref{"Icon", i, e})
-	}
-	if v := e.Get("IconIndex"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			c.err(e.Errorf("IconIndex %q is not a number", v))
-		}
-		iconIndex = n
-	}
-	if v := e.Get("Hotkey"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			c.err(e.Errorf("Hotkey %q is not a number", v))
-		}
-		hotkey = n
 	}
 	switch e.Get("Show") {
 	case "":
@@ -72,11 +73,72 @@ func (c *compiler) shortcut(e *wxs.Element, s scope) {
 		c.err(e.Errorf("Show %q: use normal, maximized or minimized", e.Get("Show")))
 	}
 	for _, ch := range e.Children {
-		if c.known(ch) {
-			c.unexpected(ch, "Shortcut")
+		if !c.known(ch) {
+			continue
 		}
+		if ch.Name == "ShortcutProperty" {
+			c.shortcutProperty(ch, id)
+			continue
+		}
+		c.unexpected(ch, "Shortcut")
 	}
 	c.add(e, "Shortcut", id, dir, fileName, s.comp.id, target, nilIfEmpty(e.Get("Arguments")),
-		nilIfEmpty(e.Get("Description")), hotkey, icon, iconIndex, show, nilIfEmpty(e.Get("WorkingDirectory")),
-		nil, nil, nil, nil)
+		nilIfEmpty(e.Get("Description")), c.intAttr(e, "Hotkey", 0, 32767), icon, c.intAttr(e, "IconIndex", -32767, 32767),
+		show, nilIfEmpty(e.Get("WorkingDirectory")), nil, nil, nil, nil)
+}
+
+// shortcutProperty handles <ShortcutProperty Id Key Value> (a property of
+// the shortcut's shell link, Windows 7 and later): an MsiShortcutProperty
+// row, its Id generated from the shortcut and key when missing.
+func (c *compiler) shortcutProperty(e *wxs.Element, shortcut string) {
+	c.err(e.CheckAttrs("Id", "Key", "Value"))
+	id, key, value := e.Get("Id"), e.Get("Key"), e.Get("Value")
+	if e.Text != "" {
+		if value != "" {
+			c.err(e.Errorf("the value is given both as Value and as text"))
+		}
+		value = e.Text
+	}
+	if key == "" || value == "" {
+		c.err(e.Errorf("Key and Value are required"))
+		return
+	}
+	if id == "" {
+		id = c.generatedID("scp", shortcut, upperInvariant(key))
+	} else if !validID(id) {
+		c.err(e.Errorf("Id %q is not a valid identifier", id))
+		return
+	}
+	for _, ch := range e.Children {
+		if c.known(ch) {
+			c.unexpected(ch, "ShortcutProperty")
+		}
+	}
+	c.add(e, "MsiShortcutProperty", id, shortcut, key, value)
+}
+
+// advertisedShortcut is a shortcut whose target is its component's feature.
+type advertisedShortcut struct {
+	id   string
+	comp *component
+	e    *wxs.Element
+}
+
+// finishAdvertisedShortcuts writes the feature of each advertised
+// shortcut's component into its Target, as WiX v3's linker does.
+func (c *compiler) finishAdvertisedShortcuts() {
+	for _, a := range c.advertised {
+		feature := c.primaryFeature[a.comp.id]
+		if feature == "" {
+			continue // the component in no feature is reported already
+		}
+		if a.comp.key.file == nil {
+			c.err(a.e.Errorf("advertised shortcut %s: its component %s needs a File as key path (Windows Installer starts the key path)", a.id, a.comp.id))
+		}
+		for _, r := range c.t.Rows("Shortcut") {
+			if r[0] == a.id {
+				r[4] = feature
+			}
+		}
+	}
 }

@@ -125,3 +125,36 @@ func (t *Tables) AddTo(db *msidb.Database) error {
 	}
 	return nil
 }
+
+// tablesMark records how many rows each table had, so the rows added since
+// can be revisited.
+type tablesMark map[string]int
+
+func (t *Tables) mark() tablesMark {
+	m := tablesMark{}
+	for name, tb := range t.m {
+		m[name] = len(tb.rows)
+	}
+	return m
+}
+
+// replaceSince replaces the value old with new in the rows added since
+// mark, keys included: WiX resolves a defaulted Component/@Id so.
+func (t *Tables) replaceSince(mark tablesMark, old, new string) {
+	for _, tb := range t.m {
+		for _, row := range tb.rows[mark[tb.schema.Name]:] {
+			oldKey := keyOf(row[:tb.nkeys])
+			changed := false
+			for i, v := range row {
+				if v == old {
+					row[i], changed = new, true
+				}
+			}
+			if changed {
+				pos := tb.keys[oldKey]
+				delete(tb.keys, oldKey)
+				tb.keys[keyOf(row[:tb.nkeys])] = pos
+			}
+		}
+	}
+}

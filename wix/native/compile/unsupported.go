@@ -9,15 +9,16 @@ import (
 // nativeElements are the WiX v3 elements this package compiles.
 var nativeElements = set(`Wix Product Package Fragment Media MediaTemplate Directory DirectoryRef
 	Component ComponentGroup ComponentRef ComponentGroupRef File Feature FeatureRef Property PropertyRef
-	CustomAction CustomActionRef SetProperty Custom InstallExecuteSequence InstallUISequence
+	CustomAction CustomActionRef SetProperty SetDirectory Custom InstallExecuteSequence InstallUISequence
 	AdminExecuteSequence AdminUISequence AdvertiseExecuteSequence Condition MajorUpgrade Upgrade
-	UpgradeVersion RegistryKey RegistryValue RegistrySearch Environment Icon Binary Shortcut
-	RemoveFolder RemoveFile CreateFolder MultiStringValue` + " " + standardActionNames)
+	UpgradeVersion RegistryKey RegistryValue RegistrySearch RegistrySearchRef DirectorySearch
+	DirectorySearchRef FileSearch ComponentSearch IniFileSearch Environment Icon Binary Shortcut
+	RemoveFolder RemoveFile CreateFolder MultiStringValue ServiceInstall ServiceControl ServiceDependency
+	ServiceArgument ShortcutProperty` + " " + standardActionElements())
 
 // wixlElements are the elements msitools' wixl 0.101 compiles too, so
 // errors can name it as an alternative.
-var wixlElements = set(`ServiceInstall ServiceControl ServiceDependency FileSearch DirectorySearch
-	ComponentSearch IniFileSearch Permission TextStyle CopyFile`)
+var wixlElements = set(`Permission TextStyle CopyFile`)
 
 // wix3Elements are other elements of the WiX v3 schema that WiX itself
 // compiles: errors then point at the wix3 and wix4 toolsets.
@@ -29,8 +30,9 @@ var wix3Elements = set(`AppId Billboard BillboardAction BinaryRef Category Class
 	ODBCDriver ODBCTranslator Patch PatchCertificates Progid Publish RadioButton RadioButtonGroup
 	Registry ReserveCost SFPCatalog SFPFile Show SymbolPath Text TypeLib UI UIRef UIText Verb
 	WixVariable Subscribe PatchFamily PatchFamilyRef Module Dependency Configuration
-	SetDirectory Level Error ProgressText PermissionEx ServiceConfig ServiceArgument
-	IniFileSearch CustomTable Column Row Data Property`)
+	Level Error ProgressText PermissionEx ServiceConfig
+	CustomTable Column Row Data Property FileSearchRef ProductSearch
+	ComplianceDrive ServiceConfigFailureActions`)
 
 func set(words string) map[string]bool {
 	m := map[string]bool{}
@@ -44,7 +46,11 @@ func set(words string) map[string]bool {
 // records an error naming the element, its line and who can compile it.
 func (c *compiler) known(e *wxs.Element) bool {
 	if e.Space != wxs.Namespace {
-		c.err(e.Errorf("element from namespace %s is a WiX extension, which the native toolset does not support; use GOMSI_TOOLSET=wix3 or wix4 (with the extension)", e.Space))
+		c.err(e.Errorf("element %s from namespace %s belongs to %s, which the native toolset does not have; the wix3 and wix4 toolsets compile it with that extension (GOMSI_TOOLSET)", e.Name, e.Space, extensionName(e.Space)))
+		return false
+	}
+	if e.Name == "UIRef" && strings.HasPrefix(e.Get("Id"), "WixUI_") {
+		c.err(e.Errorf("element UIRef %s is a dialog set of WixUIExtension, which the native toolset does not have; the wix3 and wix4 toolsets support it with that extension (GOMSI_TOOLSET)", e.Get("Id")))
 		return false
 	}
 	if nativeElements[e.Name] {
@@ -65,4 +71,26 @@ func (c *compiler) known(e *wxs.Element) bool {
 // toolset does not compile it.
 func (c *compiler) unexpected(e *wxs.Element, parent string) {
 	c.err(e.Errorf("element %s inside %s is not supported by the native toolset; the wix3 and wix4 toolsets support the full schema (GOMSI_TOOLSET)", e.Name, parent))
+}
+
+// standardActionElements lists the standard actions as element names.
+func standardActionElements() string {
+	var names []string
+	for name := range standardActionCatalogue {
+		names = append(names, name)
+	}
+	for name := range specialActions {
+		names = append(names, name)
+	}
+	return strings.Join(names, " ")
+}
+
+// extensionName names the WiX extension of an element namespace:
+// http://schemas.microsoft.com/wix/UtilExtension is WixUtilExtension.
+func extensionName(space string) string {
+	const prefix = "http://schemas.microsoft.com/wix/"
+	if name, ok := strings.CutPrefix(space, prefix); ok && strings.HasSuffix(name, "Extension") && !strings.Contains(name, "/") {
+		return "the WiX extension Wix" + name
+	}
+	return "a WiX extension"
 }

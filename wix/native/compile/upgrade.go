@@ -83,12 +83,8 @@ func (c *compiler) majorUpgrade(e *wxs.Element) {
 	default:
 		c.err(e.Errorf("Schedule %q: use afterInstallValidate, afterInstallInitialize, afterInstallExecute, afterInstallExecuteAgain or afterInstallFinalize", e.Get("Schedule")))
 	}
-	if a.after == "InstallExecute" || a.after == "InstallExecuteAgain" {
-		c.err(c.seq.put("InstallExecuteSequence", &scheduled{name: a.after, after: "InstallFiles", e: e}))
-		if a.after == "InstallExecuteAgain" {
-			c.err(e.Errorf("Schedule=\"afterInstallExecuteAgain\" is not supported by the native toolset"))
-		}
-	}
+	// InstallExecute and InstallExecuteAgain join the sequence at their
+	// suggested numbers when missing, as in WiX.
 	c.err(c.seq.put("InstallExecuteSequence", a))
 }
 

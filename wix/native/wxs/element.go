@@ -1,7 +1,9 @@
-// Package wxs reads WiX v3 source into a tree of elements, resolving the
-// preprocessor variables ($(var.X), $(env.X), <?define?>) and WiX v3's
-// escapes ($$, and a "!" before a binder variable) on the way, and
-// remembering where each element was written so that errors can say so.
+// Package wxs reads WiX v3 source into a tree of elements. It runs WiX v3's
+// preprocessor on the way (candle's: $(var.X), $(env.X), $(sys.X),
+// <?define?>, <?if?>, <?include?>, <?foreach?>, ...), resolves !(loc.X)
+// from .wxl files and WiX v3's escapes ($$, and a "!" before a binder
+// variable), and remembers where each element was written so that errors
+// can say so.
 package wxs
 
 import (
@@ -31,9 +33,29 @@ type Attr struct {
 type Pos struct {
 	File string
 	Line int
+	// IncludedFrom is the <?include?> that brought File in; nil in the
+	// main source.
+	IncludedFrom *Pos
 }
 
-func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+// String is "file:line", followed by the chain of includes that led there.
+func (p Pos) String() string {
+	s := fmt.Sprintf("%s:%d", p.File, p.Line)
+	if p.IncludedFrom == nil {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s)
+	b.WriteString(" (included from ")
+	for f := p.IncludedFrom; f != nil; f = f.IncludedFrom {
+		if f != p.IncludedFrom {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s:%d", f.File, f.Line)
+	}
+	b.WriteString(")")
+	return b.String()
+}
 
 // Attr returns the value of the attribute named name, and whether it is set.
 func (e *Element) Attr(name string) (string, bool) {

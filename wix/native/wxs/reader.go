@@ -3,7 +3,6 @@ package wxs
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -15,221 +14,295 @@ type Options struct {
 	Vars map[string]string
 	// Getenv resolves $(env.X); nil leaves env variables undefined.
 	Getenv func(string) string
+	// IncludeDirs are searched in order for an <?include?> that is not
+	// beside the file that includes it (candle's -I).
+	IncludeDirs []string
+	// Arch is $(sys.BUILDARCH) (candle's -arch): x86, x64, arm64, arm or
+	// ia64; "" is x86, as for candle.
+	Arch string
+	// Warn receives the preprocessor's warnings: <?warning?>, deprecated
+	// variables, redefined variables, ignored instructions. nil ignores
+	// them.
+	Warn func(Pos, string)
+	// Localization holds the .wxl strings !(loc.X) resolves to (light's
+	// -loc and -cultures: see SelectLocalizations). nil refuses !(loc.X).
+	Localization *Localization
 }
 
-// maxDepth bounds element nesting: real sources nest a few dozen levels,
-// and a bound keeps hostile input from exhausting the stack.
-const maxDepth = 512
-
-// Parse reads one WiX source. name is used in positions (errors).
+// Parse reads one WiX source. name is used in positions (errors), and
+// <?include?>s are looked for beside it first.
 func Parse(name string, r io.Reader, opts Options) (*Element, error) {
-	p := &parser{name: name, opts: opts, vars: map[string]string{}}
+	arch, err := buildArch(opts.Arch)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	p := &parser{opts: opts, arch: arch, vars: map[string]string{}, input: maxInputBytes, output: maxOutputBytes}
 	for k, v := range opts.Vars {
 		p.vars[k] = v
 	}
-	d := xml.NewDecoder(r)
-	d.Strict = true
-	var stack []*Element
-	var texts [][]byte // character data of each open element
-	var root *Element
-	line := 1
+	return p.parse(name, r)
+}
+
+func (p *parser) parse(name string, r io.Reader) (*Element, error) {
+	hint := fmt.Sprintf("a WiX source starts with <Wix xmlns=%q>", Namespace)
+	if err := p.run(newFileSource(name, r, nil, hint, &p.input), false); err != nil {
+		return nil, err
+	}
+	if p.root == nil {
+		return nil, fmt.Errorf("%s: no root element is left after preprocessing", name)
+	}
+	return p.root, nil
+}
+
+// buildArch checks an architecture name as candle's -arch does.
+func buildArch(arch string) (string, error) {
+	switch a := strings.ToLower(arch); a {
+	case "":
+		return "x86", nil
+	case "x86", "x64", "arm64", "arm", "ia64":
+		return a, nil
+	}
+	return "", fmt.Errorf("build architecture %q is not one WiX knows: use x86, x64 or arm64", arch)
+}
+
+type parser struct {
+	opts      Options
+	arch      string
+	vars      map[string]string
+	root      *Element
+	open      []*openElement // the kept elements still open, across sources
+	depth     int            // all elements open, kept or skipped, across sources
+	sections  int            // numbers the conditional sections
+	input     int64          // bytes the sources may still have
+	output    int64          // bytes the result may still take
+	passes    int            // <?foreach?> passes so far
+	funcDepth int            // functions being evaluated
+}
+
+// openElement is an element being read and its text so far.
+type openElement struct {
+	e    *Element
+	text []byte
+}
+
+// section is one branch of an <?if?> (or the whole source), as WiX v3's
+// IfContext: keep says whether its content is kept, everKept whether one
+// of the branches of its <?if?> was (then the other branches are not
+// evaluated).
+type section struct {
+	keep, everKept bool
+	elsePassed     bool // after <?else?>: nothing but <?endif?> may follow
+	pos            Pos  // of its <?if?>
+	id             int  // tells sections apart, so that elements do not straddle them
+}
+
+// frame is an element open in one source, kept or not.
+type frame struct {
+	section int
+	kept    bool
+	name    string
+	pos     Pos
+}
+
+// run preprocesses one source into the tree. Each source has its own
+// conditional sections, as in candle; include tells whether it is an
+// include file, whose root element (<Include>) is left out.
+func (p *parser) run(src source, include bool) error {
+	sections := []section{{keep: true, everKept: true, id: p.newSection()}}
+	var frames []frame
 	for {
-		tok, err := d.Token()
+		t, err := src.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				return nil, fmt.Errorf("%s:%d: invalid XML: %s", name, se.Line, se.Msg)
-			}
-			return nil, fmt.Errorf("read %s: %w", name, err)
+			return err
 		}
-		pos := Pos{File: name, Line: line}
-		line, _ = d.InputPos()
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if len(stack) >= maxDepth {
-				return nil, fmt.Errorf("%s: elements nest deeper than %d levels", pos, maxDepth)
-			}
-			if root != nil && len(stack) == 0 {
-				return nil, fmt.Errorf("%s: a second root element <%s>", pos, t.Name.Local)
-			}
-			e := &Element{Name: t.Name.Local, Space: t.Name.Space, Pos: pos}
-			for _, a := range t.Attr {
-				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-					continue
-				}
-				if a.Name.Space != "" {
-					return nil, fmt.Errorf("%s: <%s>: attribute %s:%s from another namespace is not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4", pos, e.Name, a.Name.Space, a.Name.Local)
-				}
-				v, err := p.preprocess(a.Value)
-				if err != nil {
-					return nil, fmt.Errorf("%s: <%s %s>: %w", pos, e.Name, a.Name.Local, err)
-				}
-				e.Attrs = append(e.Attrs, Attr{Name: a.Name.Local, Value: v})
-			}
-			if len(stack) > 0 {
-				parent := stack[len(stack)-1]
-				parent.Children = append(parent.Children, e)
-			} else {
-				root = e
-			}
-			stack = append(stack, e)
-			texts = append(texts, nil)
-		case xml.EndElement:
-			e := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			raw := texts[len(texts)-1]
-			texts = texts[:len(texts)-1]
-			text, err := p.preprocess(string(bytes.TrimSpace(raw)))
+		if pi, ok := t.tok.(xml.ProcInst); ok {
+			done, err := p.conditional(&sections, t.pos, pi)
 			if err != nil {
-				return nil, fmt.Errorf("%s: <%s> text: %w", e.Pos, e.Name, err)
+				return err
 			}
-			e.Text = text
-		case xml.CharData:
-			if len(stack) > 0 {
-				// Whitespace between child elements is dropped early:
-				// keeping it would cost quadratic time on big folders.
-				if top := len(texts) - 1; len(texts[top]) > 0 || len(bytes.TrimSpace(t)) > 0 {
-					texts[top] = append(texts[top], t...)
+			if done {
+				continue
+			}
+		}
+		cur := sections[len(sections)-1]
+		switch tok := t.tok.(type) {
+		case xml.StartElement:
+			if p.depth >= maxDepth {
+				return fmt.Errorf("%s: elements nest deeper than %d levels", t.pos, maxDepth)
+			}
+			p.depth++
+			f := frame{section: cur.id, name: tok.Name.Local, pos: t.pos}
+			switch {
+			case !cur.keep:
+			case include && len(frames) == 0: // <Include>, left out
+				if tok.Name.Local != "Include" {
+					return fmt.Errorf("%s: an include file's root element is <Include>, not <%s>", t.pos, tok.Name.Local)
 				}
-			} else if len(bytes.TrimSpace(t)) > 0 {
-				return nil, fmt.Errorf("%s: text outside the root element", pos)
+			default:
+				if err := p.startElement(t.pos, tok); err != nil {
+					return err
+				}
+				f.kept = true
+			}
+			frames = append(frames, f)
+		case xml.EndElement:
+			if len(frames) == 0 {
+				return fmt.Errorf("%s: </%s> closes an element this part of the source did not open", t.pos, tok.Name.Local)
+			}
+			f := frames[len(frames)-1]
+			frames = frames[:len(frames)-1]
+			p.depth--
+			if f.section != cur.id {
+				return straddle(t.pos, f, sections)
+			}
+			if f.kept {
+				if err := p.endElement(); err != nil {
+					return err
+				}
+			}
+		case xml.CharData:
+			if cur.keep {
+				if err := p.text(t.pos, tok); err != nil {
+					return err
+				}
 			}
 		case xml.ProcInst:
-			if err := p.procInst(pos, t); err != nil {
-				return nil, err
+			if cur.keep {
+				if err := p.instruction(src, t.pos, tok); err != nil {
+					return err
+				}
 			}
 		case xml.Directive:
-			return nil, fmt.Errorf("%s: XML directives (<!...>) are not supported by the native toolset", pos)
+			return fmt.Errorf("%s: XML directives (<!...>) are not supported by the native toolset", t.pos)
 		}
 	}
-	if root == nil {
-		return nil, fmt.Errorf("%s: no root element: a WiX source starts with <Wix xmlns=%q>", name, Namespace)
+	if n := len(sections); n > 1 {
+		return fmt.Errorf("%s: <?if?> has no <?endif?> before the end of %s", sections[n-1].pos, sections[n-1].pos.File)
 	}
-	return root, nil
+	return nil
 }
 
-type parser struct {
-	name string
-	opts Options
-	vars map[string]string
+// straddle is the error for an element that ends in another conditional
+// section than it starts in.
+func straddle(at Pos, f frame, sections []section) error {
+	for i := len(sections) - 2; i >= 0; i-- {
+		if sections[i].id == f.section {
+			return fmt.Errorf("%s: the <?if?> has no <?endif?> inside <%s> (%s)", sections[i+1].pos, f.name, f.pos)
+		}
+	}
+	return fmt.Errorf("%s: <%s> (%s) ends in another branch of an <?if?> than it starts in: a conditional section holds whole elements", at, f.name, f.pos)
 }
 
-// procInst handles <?define?>; any other preprocessor instruction is an
-// error, since ignoring <?if?> or <?include?> would build the wrong package.
-func (p *parser) procInst(pos Pos, pi xml.ProcInst) error {
-	switch pi.Target {
-	case "xml":
-		return nil
-	case "define":
-		name, value, ok := strings.Cut(strings.TrimSpace(string(pi.Inst)), "=")
-		name = strings.TrimSpace(name)
-		if !ok || !isVarName(name) {
-			return fmt.Errorf("%s: <?define %s?>: want <?define Name = \"value\"?>", pos, pi.Inst)
+func (p *parser) newSection() int {
+	p.sections++
+	return p.sections
+}
+
+func (p *parser) startElement(pos Pos, t xml.StartElement) error {
+	var parent *Element
+	if n := len(p.open); n > 0 {
+		parent = p.open[n-1].e
+	} else if p.root != nil {
+		return fmt.Errorf("%s: a second root element <%s>", pos, t.Name.Local)
+	}
+	space := t.Name.Space
+	if rest, ok := strings.CutPrefix(space, inheritSpace); ok {
+		space = rest
+		if parent != nil {
+			space = parent.Space
 		}
-		value = strings.TrimSpace(value)
-		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
-			value = value[1 : len(value)-1]
+	}
+	e := &Element{Name: t.Name.Local, Space: space, Pos: pos}
+	if err := p.spend(pos, len(e.Name)+64); err != nil {
+		return err
+	}
+	for _, a := range t.Attr {
+		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+			continue
 		}
-		v, err := p.expand(value)
+		if a.Name.Space != "" {
+			return fmt.Errorf("%s: <%s>: attribute %s:%s from another namespace is not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4", pos, e.Name, a.Name.Space, a.Name.Local)
+		}
+		v, err := p.preprocess(pos, a.Value)
 		if err != nil {
-			return fmt.Errorf("%s: <?define %s?>: %w", pos, name, err)
+			return fmt.Errorf("%s: <%s %s>: %w", pos, e.Name, a.Name.Local, err)
 		}
-		p.vars[name] = v
-		return nil
+		if err := p.spend(pos, len(a.Name.Local)+len(v)); err != nil {
+			return err
+		}
+		e.Attrs = append(e.Attrs, Attr{Name: a.Name.Local, Value: v})
 	}
-	return fmt.Errorf("%s: preprocessor instruction <?%s?> is not supported by the native toolset (it supports <?define?> and $(var.X), $(env.X)); use GOMSI_TOOLSET=wix3 or wix4", pos, pi.Target)
+	if parent != nil {
+		parent.Children = append(parent.Children, e)
+	} else {
+		p.root = e
+	}
+	p.open = append(p.open, &openElement{e: e})
+	return nil
 }
 
-// preprocess does to an attribute value or an element's text what WiX v3
-// does from candle to light: the preprocessor's expand, then the binder's
-// escapes (resolveBinder).
-func (p *parser) preprocess(s string) (string, error) {
-	v, err := p.expand(s)
+func (p *parser) endElement() error {
+	o := p.open[len(p.open)-1]
+	p.open = p.open[:len(p.open)-1]
+	text, err := p.bind(o.e.Pos, string(bytes.TrimSpace(o.text)))
+	if err != nil {
+		return fmt.Errorf("%s: <%s> text: %w", o.e.Pos, o.e.Name, err)
+	}
+	o.e.Text = text
+	return nil
+}
+
+// text adds character data to the open element, preprocessed now: later
+// <?define?>s do not change it, as in candle.
+func (p *parser) text(pos Pos, data xml.CharData) error {
+	if len(p.open) == 0 {
+		if len(bytes.TrimSpace(data)) > 0 {
+			return fmt.Errorf("%s: text outside the root element", pos)
+		}
+		return nil
+	}
+	o := p.open[len(p.open)-1]
+	// Whitespace between child elements is dropped early: keeping it would
+	// cost quadratic time on big folders.
+	if len(o.text) == 0 && len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	v, err := p.expand(pos, string(data))
+	if err != nil {
+		return fmt.Errorf("%s: <%s> text: %w", pos, o.e.Name, err)
+	}
+	if err := p.spend(pos, len(v)); err != nil {
+		return err
+	}
+	o.text = append(o.text, v...)
+	return nil
+}
+
+// spend counts n bytes of result against maxOutputBytes.
+func (p *parser) spend(pos Pos, n int) error {
+	p.output -= int64(n)
+	if p.output < 0 {
+		return fmt.Errorf("%s: the preprocessed source grows past %d MiB, more than the native toolset reads (check <?foreach?> lists and <?include?>s)", pos, maxOutputBytes>>20)
+	}
+	return nil
+}
+
+// preprocess does to an attribute value what WiX v3 does from candle to
+// light: the preprocessor's expand, then the binder's variables and
+// escapes.
+func (p *parser) preprocess(pos Pos, s string) (string, error) {
+	v, err := p.expand(pos, s)
 	if err != nil {
 		return "", err
 	}
-	return resolveBinder(v)
+	return p.bind(pos, v)
 }
 
-// expand replaces $(var.X) and $(env.X) as WiX v3's preprocessor does
-// (PreprocessorCore.PreprocessString, src/tools/wix/PreprocessorCore.cs):
-// "$$" is one literal "$", a "$" before anything else stays, and
-// $(loc.X) is left for the binder.
-func (p *parser) expand(s string) (string, error) {
-	if !strings.Contains(s, "$") {
-		return s, nil
+func (p *parser) warn(pos Pos, format string, args ...any) {
+	if p.opts.Warn != nil {
+		p.opts.Warn(pos, fmt.Sprintf(format, args...))
 	}
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '$')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String(), nil
-		}
-		b.WriteString(s[:i])
-		s = s[i:]
-		switch {
-		case strings.HasPrefix(s, "$$"):
-			b.WriteByte('$')
-			s = s[2:]
-		case strings.HasPrefix(s, "$(loc."):
-			end := strings.IndexByte(s, ')')
-			if end < 0 {
-				return "", fmt.Errorf("unterminated variable reference %q", s)
-			}
-			b.WriteString(s[:end+1])
-			s = s[end+1:]
-		case strings.HasPrefix(s, "$("):
-			end := strings.IndexByte(s, ')')
-			if end < 0 {
-				return "", fmt.Errorf("unterminated variable reference %q", s)
-			}
-			v, err := p.lookup(s[2:end])
-			if err != nil {
-				return "", err
-			}
-			b.WriteString(v)
-			s = s[end+1:]
-		default:
-			b.WriteByte('$')
-			s = s[1:]
-		}
-	}
-}
-
-func (p *parser) lookup(ref string) (string, error) {
-	kind, name, ok := strings.Cut(ref, ".")
-	if !ok {
-		kind, name = "var", ref // WiX accepts $(X) for $(var.X)
-	}
-	switch kind {
-	case "var":
-		if v, ok := p.vars[name]; ok {
-			return v, nil
-		}
-		return "", fmt.Errorf("undefined preprocessor variable $(%s): define it (-d%s=value, <?define?>) or fix the name", ref, name)
-	case "env":
-		if p.opts.Getenv != nil {
-			if v := p.opts.Getenv(name); v != "" {
-				return v, nil
-			}
-		}
-		return "", fmt.Errorf("environment variable %s in $(%s) is not set", name, ref)
-	}
-	return "", fmt.Errorf("preprocessor variable $(%s) is not supported by the native toolset (it supports $(var.X) and $(env.X))", ref)
-}
-
-func isVarName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
