@@ -166,8 +166,8 @@ func TestOnlyConfigReadsTheEnvironment(t *testing.T) {
 		"setup/launch/":        "runs on the machine being installed",
 		"setup/launcher/":      "runs on the machine being installed",
 		"internal/testing/":    "test rigs",
-		"wix/wix3.go":          "finds WiX v3 (WIX) when no Getenv is given, as exec.LookPath reads PATH",
-		"wix/wix4.go":          "finds WiX v4 (~/.dotnet/tools) when no Getenv is given, as exec.LookPath reads PATH",
+		"wix/wix3.go":          "a library default: finds WiX v3 (WIX) when no Getenv is given; the pipeline gives it Env.Getenv",
+		"wix/wix4.go":          "a library default: finds WiX v4 (~/.dotnet/tools) when no Getenv is given; the pipeline gives it Env.Getenv",
 		"wix/native/native.go": "the compiler used alone (cmd/wixc) reads $(env.X); the pipeline gives it Env.Getenv",
 		"cmd/wixc/":            "a command of its own",
 	}

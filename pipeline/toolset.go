@@ -46,13 +46,14 @@ func (p *Pipeline) configured() []configuredToolset {
 		}
 		return out
 	}
-	c, r := p.Config.Toolsets, p.runner()
+	c, r, getenv := p.Config.Toolsets, p.runner(), p.Config.Env.Getenv
 	return []configuredToolset{
-		{&wix.Wix4{Path: c.Wix4Path, Runner: r, DCL: c.WixDCL, CabinetThreads: c.CabinetThreads, AcceptEula: c.WixEula}, "wix4_path", c.Wix4Path},
-		{&wix.Wix3{Path: c.Wix3Path, Runner: r, DCL: c.WixDCL, CabinetThreads: c.CabinetThreads}, "wix3_path", c.Wix3Path},
+		// WiX v4 is found under the user's profile, WiX v3 through WIX: from the environment config read.
+		{&wix.Wix4{Path: c.Wix4Path, Runner: r, DCL: c.WixDCL, CabinetThreads: c.CabinetThreads, AcceptEula: c.WixEula, Getenv: getenv}, "wix4_path", c.Wix4Path},
+		{&wix.Wix3{Path: c.Wix3Path, Runner: r, DCL: c.WixDCL, CabinetThreads: c.CabinetThreads, Getenv: getenv}, "wix3_path", c.Wix3Path},
 		{&wix.Wixl{Path: c.WixlPath, Runner: r, Log: p.logf}, "wixl_path", c.WixlPath},
 		// native: gomsi's pure-Go compiler; SOURCE_DATE_EPOCH from the environment.
-		{toolset: &native.Toolset{Log: p.logf, Getenv: p.Config.Env.Getenv}},
+		{toolset: &native.Toolset{Log: p.logf, Getenv: getenv}},
 	}
 }
 
