@@ -1,5 +1,5 @@
-// Package installer decides what gomsi's MSI does on the target machine: a
-// pinned TEMP, the execution level, launch conditions, PATH and GOPATH,
+// Package installer decides what gomsi's MSI does on the target machine:
+// the execution level, launch conditions, PATH and GOPATH,
 // upgrades and the remembered install folder. It turns the configuration
 // and the product into templates.InstallerData, plain values that every WiX
 // dialect renders, and that a toolset which cannot compile some of them (wixl)
