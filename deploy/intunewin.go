@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gomsi/gomsi/internal/ctxio"
+
 	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/product"
 )
@@ -163,7 +165,7 @@ func WriteIntune(ctx context.Context, m MSI, modified time.Time) (string, error)
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(content, ctxReader{ctx, enc}); err != nil {
+		if _, err := io.Copy(content, ctxio.Reader(ctx, enc)); err != nil {
 			return err
 		}
 		var packed bytes.Buffer
@@ -205,7 +207,7 @@ func zipSetupFolder(ctx context.Context, w io.Writer, m MSI, modified time.Time)
 		return 0, nil, err
 	}
 	msiHash := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(entry, msiHash), ctxReader{ctx, f}); err != nil {
+	if _, err := io.Copy(io.MultiWriter(entry, msiHash), ctxio.Reader(ctx, f)); err != nil {
 		return 0, nil, err
 	}
 	if got := hex.EncodeToString(msiHash.Sum(nil)); got != m.SHA256 {
@@ -235,7 +237,7 @@ func encrypt(ctx context.Context, out *os.File, plain io.Reader, key, macKey, iv
 	cbc := cipher.NewCBCEncrypter(block, iv)
 	const chunk = 1 << 20 // a multiple of the block size
 	buf := make([]byte, chunk+aes.BlockSize)
-	src := ctxReader{ctx, plain}
+	src := ctxio.Reader(ctx, plain)
 	for done := false; !done; {
 		n, err := io.ReadFull(src, buf[:chunk])
 		switch err {
@@ -263,7 +265,7 @@ func encrypt(ctx context.Context, out *os.File, plain io.Reader, key, macKey, iv
 	if _, err := out.Seek(0, io.SeekStart); err != nil {
 		return nil, 0, 0, err
 	}
-	if _, err := io.Copy(c, ctxReader{ctx, out}); err != nil {
+	if _, err := io.Copy(c, ctxio.Reader(ctx, out)); err != nil {
 		return nil, 0, 0, err
 	}
 	return mac, size, c.Sum32(), nil
@@ -289,17 +291,4 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// ctxReader stops a copy once ctx is done (Ctrl-C, SIGTERM).
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -6,11 +6,7 @@
 package deploy
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -66,7 +62,7 @@ func ReadMSI(path string) (MSI, error) {
 		return MSI{}, err
 	}
 	m := MSI{Path: path, Name: filepath.Base(path), PackageCode: db.Summary.PackageCode}
-	if m.SHA256, m.Size, err = hashFile(path); err != nil {
+	if m.SHA256, m.Size, err = product.HashFile(path); err != nil {
 		return MSI{}, err
 	}
 	fail := func(format string, args ...any) (MSI, error) {
@@ -229,18 +225,4 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
-}
-
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, fmt.Errorf("hash %s: %w", path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

@@ -3,13 +3,13 @@ package fetch
 import (
 	"crypto/sha256"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/gomsi/gomsi/internal/atomicfile"
+	"github.com/gomsi/gomsi/product"
 )
 
 // The cache holds verified downloads only, each under a name that includes
@@ -59,20 +59,6 @@ func createTemp(final string) (*atomicfile.File, error) {
 	return f, nil
 }
 
-// fileSHA256 hashes a file.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	return fmt.Sprintf("%x", h.Sum(nil)), nil
-}
-
 // staleAge is how long a temporary file must have gone unwritten before
 // another process may remove it: a live download writes at least once per
 // GOMSI_IDLE_TIMEOUT or gives up, and sleeps at most retryAfterMax between
@@ -105,7 +91,7 @@ func (f *Fetcher) place(tmp *atomicfile.File, want string) error {
 	if err == nil {
 		return nil
 	}
-	if got, herr := fileSHA256(tmp.Path()); herr == nil && got == want {
+	if got, _, herr := product.HashFile(tmp.Path()); herr == nil && got == want {
 		return nil
 	}
 	return err

@@ -15,6 +15,7 @@ import (
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/internal/printable"
+	"github.com/gomsi/gomsi/product"
 )
 
 // A Release is one Go release as a source lists it.
@@ -194,7 +195,7 @@ func (f *Fetcher) fetchIndexed(ctx context.Context, version string, file File) (
 // reuse reports whether the cached file at path still has the SHA-256
 // want, removing it if not.
 func (f *Fetcher) reuse(path, want string) bool {
-	got, err := fileSHA256(path)
+	got, _, err := product.HashFile(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return false

@@ -16,6 +16,7 @@ import (
 	"github.com/gomsi/gomsi/dist"
 	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/internal/printable"
+	"github.com/gomsi/gomsi/product"
 )
 
 // The go command downloads toolchains as versions of this module, named
@@ -178,7 +179,7 @@ func checkModuleZip(path string, mv module.Version, wantH1, wantSHA, gotSHA stri
 // reuseModule reports whether the cached module zip still checks out, and
 // its SHA-256; a zip that does not is removed.
 func (f *Fetcher) reuseModule(path, wantH1, wantSHA string) (string, bool) {
-	sum, err := fileSHA256(path)
+	sum, _, err := product.HashFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", false
 	}

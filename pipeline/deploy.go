@@ -2,12 +2,9 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -198,7 +195,7 @@ func (p *Pipeline) outDeployFiles(msis []string) ([]string, error) {
 			if err := json.Unmarshal(b, &facts); err != nil {
 				return nil, fmt.Errorf("publish: %s: %w: run go run mage.go msi again", f, err)
 			}
-			if sum, err := fileSHA256(m); err != nil {
+			if sum, _, err := product.HashFile(m); err != nil {
 				return nil, err
 			} else if facts.SHA256 != sum {
 				return nil, fmt.Errorf("publish: %s describes another build of %s (sha256 %s, the file has %s): run go run mage.go msi again", f, filepath.Base(m), facts.SHA256, sum)
@@ -215,19 +212,6 @@ func (p *Pipeline) outDeployFiles(msis []string) ([]string, error) {
 		}
 	}
 	return files, nil
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("publish: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("publish: hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func exists(path string) bool {

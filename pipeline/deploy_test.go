@@ -12,6 +12,7 @@ import (
 	"github.com/gomsi/gomsi/internal/testing/msitest"
 	"github.com/gomsi/gomsi/internal/testing/testpki"
 	"github.com/gomsi/gomsi/internal/testing/testtool"
+	"github.com/gomsi/gomsi/product"
 )
 
 // deployPipeline builds one arch of a small tree with the native compiler.
@@ -161,7 +162,7 @@ func TestSignRewritesDeploymentOutputs(t *testing.T) {
 	if _, err := deployPipeline(t, out, "amd64", env).SignMSIs(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := fileSHA256(msi)
+	sum, _, err := product.HashFile(msi)
 	if err != nil {
 		t.Fatal(err)
 	}

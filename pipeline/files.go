@@ -2,10 +2,7 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,16 +14,10 @@ import (
 
 // writeChecksum writes <file>.sha256 in sha256sum's format and returns the hash.
 func writeChecksum(file string) (string, error) {
-	f, err := os.Open(file)
+	sum, _, err := product.HashFile(file)
 	if err != nil {
 		return "", fmt.Errorf("checksum: %w", err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("checksum %s: %w", file, err)
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	if err := atomicfile.WriteFile(product.ChecksumName(file), []byte(product.ChecksumLine(sum, filepath.Base(file))), 0o644); err != nil {
 		return "", fmt.Errorf("checksum: %w", err)
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomsi/gomsi/product"
+
 	"github.com/gomsi/gomsi/internal/secret"
 	"github.com/gomsi/gomsi/internal/testing/ghfake"
 	"github.com/gomsi/gomsi/internal/testing/testtool"
@@ -47,7 +49,7 @@ func BenchmarkUpload(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sum, size, err := hashFile(path)
+	sum, size, err := product.HashFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -93,7 +95,7 @@ func BenchmarkHash(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		sum, _, err := hashFile(path)
+		sum, _, err := product.HashFile(path)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,8 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gomsi/gomsi/product"
 	"github.com/google/go-github/v58/github"
+
+	"github.com/gomsi/gomsi/product"
 )
 
 // Release is what to publish.
@@ -111,7 +112,7 @@ func (p *Publisher) prepareFiles(paths []string) (all, msis []file, err error) {
 		if !st.Mode().IsRegular() || st.Size() == 0 {
 			return nil, nil, fmt.Errorf("publish: %s is not a non-empty regular file", path)
 		}
-		sum, size, err := hashFile(path)
+		sum, size, err := product.HashFile(path)
 		if err != nil {
 			return nil, nil, fmt.Errorf("publish: %w", err)
 		}

@@ -19,6 +19,8 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/gomsi/gomsi/internal/ctxio"
+
 	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/product"
 	"github.com/gomsi/gomsi/setup/launch"
@@ -103,7 +105,7 @@ func Build(ctx context.Context, o Options) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		_, err = payload.Append(w, n, ctxReader{ctx, msi})
+		_, err = payload.Append(w, n, ctxio.Reader(ctx, msi))
 		return err
 	})
 }
@@ -192,19 +194,6 @@ func goTool() string {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
-}
-
-// ctxReader stops a long copy when ctx is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // CheckCarries checks that the setup exe carries exactly msi.
