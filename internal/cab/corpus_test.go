@@ -3,13 +3,14 @@ package cab
 import (
 	"bytes"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/testing/payload"
 
 	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
@@ -42,30 +43,6 @@ func deBruijn(k int) []byte {
 	return seq
 }
 
-func randomBytes(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, seed))
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
-	return b
-}
-
-func text(seed uint64, n int) []byte {
-	words := strings.Fields("the installer copies files into the program directory and writes registry keys environment variables shortcuts go compiler toolchain package module cabinet folder block window")
-	r := rand.New(rand.NewPCG(seed, 1))
-	var b bytes.Buffer
-	for b.Len() < n {
-		b.WriteString(words[r.IntN(len(words))])
-		if r.IntN(12) == 0 {
-			b.WriteString(".\n")
-		} else {
-			b.WriteByte(' ')
-		}
-	}
-	return b.Bytes()[:n]
-}
-
 // corpus is the test payload: every shape the format and the guard care
 // about. Its first three files start on block boundaries so that the trap
 // inputs land in blocks of their own.
@@ -73,7 +50,7 @@ func corpus() []struct {
 	name string
 	data []byte
 } {
-	rep := randomBytes(7, blockSize)
+	rep := payload.Random(7, blockSize)
 	periodic := bytes.Repeat([]byte("abc"), 40000/3)
 	type entry = struct {
 		name string
@@ -82,15 +59,15 @@ func corpus() []struct {
 	c := []entry{
 		{"repeat.bin", append(slices.Clone(rep), shifted(rep)...)}, // block 1: distance symbol 29 only
 		{"debruijn.txt", deBruijn(32)},                             // no match at all
-		{"exact32k.bin", randomBytes(1, blockSize)},
+		{"exact32k.bin", payload.Random(1, blockSize)},
 		{"empty.txt", nil},
 		{"periodic.txt", periodic}, // one distance only
-		{"text.txt", text(2, 300_000)},
-		{"random.bin", randomBytes(3, 100_000)}, // incompressible: stored blocks
-		{"span.bin", append(text(4, 70_000), randomBytes(5, 70_000)...)},
+		{"text.txt", payload.Text(2, 300_000)},
+		{"random.bin", payload.Random(3, 100_000)}, // incompressible: stored blocks
+		{"span.bin", append(payload.Text(4, 70_000), payload.Random(5, 70_000)...)},
 	}
 	for i := range 300 {
-		c = append(c, entry{fmt.Sprintf("small%03d.txt", i), text(uint64(100+i), i%257)})
+		c = append(c, entry{fmt.Sprintf("small%03d.txt", i), payload.Text(uint64(100+i), i%257)})
 	}
 	return c
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/testing/payload"
+
 	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
 
@@ -115,7 +117,7 @@ func TestChecksumMatchesGcab(t *testing.T) {
 
 // BenchmarkGuard measures the guard alone on compressed text blocks.
 func BenchmarkGuard(b *testing.B) {
-	data := text(3, blockSize)
+	data := payload.Text(3, blockSize)
 	raw := rawDeflate(b, DefaultLevel, data, nil)
 	buf := make([]byte, len(raw))
 	g := newGuard()
@@ -132,7 +134,7 @@ func BenchmarkGuard(b *testing.B) {
 // stream it accepts must inflate to the size it was told.
 func FuzzGuardArbitrary(f *testing.F) {
 	f.Add([]byte{0x01, 0x01, 0x00, 0xfe, 0xff, 'x'}, uint16(1))
-	f.Add(rawDeflate(f, 6, text(5, 3000), nil), uint16(3000))
+	f.Add(rawDeflate(f, 6, payload.Text(5, 3000), nil), uint16(3000))
 	f.Add(rawDeflate(f, 9, deBruijn(32)[:4000], nil), uint16(4000))
 	f.Fuzz(func(t *testing.T, stream []byte, size uint16) {
 		out, err := newGuard().check(bytes.Clone(stream), int(size), 0)

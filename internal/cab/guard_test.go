@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/testing/payload"
+
 	kflate "github.com/klauspost/compress/flate"
 
 	"github.com/gomsi/gomsi/internal/testing/testtool"
@@ -77,7 +79,7 @@ func encodeOne(t testing.TB, e *encoder, data, dict []byte) ([]byte, outcome) {
 func shifted(rep []byte) []byte { return append(bytes.Clone(rep[1000:]), rep[:1000]...) }
 
 func TestGuardRepairsSingleDistanceCodes(t *testing.T) {
-	rep := randomBytes(9, blockSize)
+	rep := payload.Random(9, blockSize)
 	cases := []struct {
 		name       string
 		data, dict []byte
@@ -242,9 +244,9 @@ func TestGuardRefusesWhatItCannotRepair(t *testing.T) {
 }
 
 func TestGuardRejectsMalformedStreams(t *testing.T) {
-	data := text(1, 5000)
+	data := payload.Text(1, 5000)
 	good := rawDeflate(t, 6, data, nil)
-	prev := text(2, blockSize)
+	prev := payload.Text(2, blockSize)
 	withHistory := rawDeflate(t, 6, data, prev)
 	cases := []struct {
 		name          string

@@ -7,36 +7,16 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gomsi/gomsi/internal/testing/payload"
+
 	"github.com/gomsi/gomsi/internal/testing/testtool"
 )
-
-// x86 imitates machine code: CALL (E8) instructions to a few hundred
-// functions between other instructions, so that E8 translation applies.
-func x86(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, 2))
-	funcs := make([]int, 300)
-	for i := range funcs {
-		funcs[i] = r.IntN(n)
-	}
-	ops := [][]byte{{0x48, 0x89, 0xe5}, {0x48, 0x83, 0xec, 0x20}, {0x8b, 0x45, 0xfc}, {0xc3}, {0x55}, {0x31, 0xc0}}
-	b := make([]byte, 0, n+8)
-	for len(b) < n {
-		if r.IntN(4) == 0 {
-			b = append(b, 0xE8)
-			b = binary.LittleEndian.AppendUint32(b, uint32(int32(funcs[r.IntN(len(funcs))]-(len(b)+4))))
-		} else {
-			b = append(b, ops[r.IntN(len(ops))]...)
-		}
-	}
-	return b[:n]
-}
 
 // lzxCorpus adds to the MSZIP corpus what LZX cares about: frames (32 KiB)
 // filled exactly, E8 calls straddling every frame boundary, a file larger
@@ -52,8 +32,8 @@ func lzxCorpus(t *testing.T, dir string) ([]File, map[string][]byte) {
 		want[name] = data
 	}
 	add("empty2.txt", nil)
-	add("exact64k.bin", text(20, 2*blockSize))
-	code := x86(21, 20*blockSize)
+	add("exact64k.bin", payload.Text(20, 2*blockSize))
+	code := payload.X86(21, 20*blockSize)
 	for i := blockSize - 5; i < len(code)-5; i += blockSize {
 		for k := range 5 { // an E8 at each of the last 5 bytes of a frame, and 5 bytes into the next
 			code[i+k-5+1] = 0xE8
@@ -62,10 +42,10 @@ func lzxCorpus(t *testing.T, dir string) ([]File, map[string][]byte) {
 	}
 	add("code.exe", code)
 	add("empty3.txt", nil)
-	big := x86(22, 1<<20)
-	add("larger-than-window.bin", append(append(bytes.Clone(big), randomBytes(23, 1<<20)...), big...))
+	big := payload.X86(22, 1<<20)
+	add("larger-than-window.bin", append(append(bytes.Clone(big), payload.Random(23, 1<<20)...), big...))
 	for i := range 2000 {
-		add(fmt.Sprintf("many%04d.go", i), text(uint64(1000+i), i%700))
+		add(fmt.Sprintf("many%04d.go", i), payload.Text(uint64(1000+i), i%700))
 	}
 	return files, want
 }
@@ -127,7 +107,7 @@ func TestLZXLargeCabinet(t *testing.T) {
 	src := t.TempDir()
 	var files []File
 	want := map[string][]byte{}
-	unit := append(x86(30, 3<<20), text(31, 1<<20)...)
+	unit := append(payload.X86(30, 3<<20), payload.Text(31, 1<<20)...)
 	for i := range 17 { // 68 MiB
 		name := fmt.Sprintf("part%02d.bin", i)
 		data := bytes.Clone(unit)

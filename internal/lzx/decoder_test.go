@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/testing/payload"
 )
 
 // craft writes a stream (window 2^15, no translation) of one verbatim
@@ -61,7 +63,7 @@ func TestDecoderRefuses(t *testing.T) {
 	if got, err := decompressSizes(valid, 5); err != nil || string(got) != "abcab" {
 		t.Fatalf("the crafted valid stream: %q, %v", got, err)
 	}
-	good := compress(t, Options{WindowBits: 15}, text(1, 3*FrameSize), FrameSize)
+	good := compress(t, Options{WindowBits: 15}, payload.Text(1, 3*FrameSize), FrameSize)
 	for _, c := range []struct {
 		name   string
 		frames [][]byte

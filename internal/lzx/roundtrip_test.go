@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/gomsi/gomsi/internal/testing/payload"
 )
 
 // frameData is one compressed frame.
@@ -89,19 +91,19 @@ func TestRoundTrip(t *testing.T) {
 // TestCompresses guards against an encoder that round-trips by storing:
 // each input must shrink as far as its redundancy allows.
 func TestCompresses(t *testing.T) {
-	far := randomBytes(11, 1<<20)
+	far := payload.Random(11, 1<<20)
 	for _, c := range []struct {
 		name       string
 		windowBits int
 		data       []byte
 		max        float64 // compressed/uncompressed at most
 	}{
-		{"text", 15, text(1, 500_000), 0.35},
-		{"x86", 21, x86(2, 1<<20), 0.75},
+		{"text", 15, payload.Text(1, 500_000), 0.35},
+		{"x86", 21, payload.X86(2, 1<<20), 0.75},
 		{"zeros", 15, make([]byte, 1<<20), 0.01},
 		// A repeat 1 MiB back: only a window that reaches it compresses.
 		{"repeat in window", 21, append(far, far...), 0.51},
-		{"random", 21, randomBytes(3, 300_000), 1.001},
+		{"random", 21, payload.Random(3, 300_000), 1.001},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			n := size(compress(t, Options{WindowBits: c.windowBits}, c.data, FrameSize))
@@ -120,7 +122,7 @@ func TestCompresses(t *testing.T) {
 // TestTranslationHelpsCalls shows E8 translation is applied: x86 calls to
 // a few functions compress better translated.
 func TestTranslationHelpsCalls(t *testing.T) {
-	data := x86(4, 1<<20)
+	data := payload.X86(4, 1<<20)
 	plain := size(compress(t, Options{WindowBits: 21}, data, FrameSize))
 	translated := size(compress(t, Options{WindowBits: 21, TranslationSize: DefaultTranslationSize(int64(len(data)))}, data, FrameSize))
 	if translated >= plain*95/100 {
@@ -130,7 +132,7 @@ func TestTranslationHelpsCalls(t *testing.T) {
 
 // TestReproducible: the same input gives the same bytes, however it is fed.
 func TestReproducible(t *testing.T) {
-	data := append(x86(5, 400_000), text(6, 300_000)...)
+	data := append(payload.X86(5, 400_000), payload.Text(6, 300_000)...)
 	opts := Options{WindowBits: 17, TranslationSize: 12_000_000}
 	first := compress(t, opts, data, FrameSize)
 	for _, chunk := range []int{FrameSize, 7 * FrameSize, 64 * FrameSize} {
@@ -165,7 +167,7 @@ func TestReproducible(t *testing.T) {
 // TestTranslationStopsAt1GiB: frames from the 32768th on are never
 // translated, by the encoder or the decoder.
 func TestTranslationStopsAt1GiB(t *testing.T) {
-	data := x86(7, 2*FrameSize)
+	data := payload.X86(7, 2*FrameSize)
 	e, _ := NewEncoder(Options{WindowBits: 15, TranslationSize: 1 << 30})
 	e.frameIndex = e8Frames - 1
 	var frames []frameData
@@ -200,7 +202,7 @@ func TestTranslationStopsAt1GiB(t *testing.T) {
 func TestE8IsABijection(t *testing.T) {
 	for _, size := range []int32{1, 12_000_000, 1 << 30} {
 		for _, pos := range []int64{0, 5, 1 << 20, 1 << 29} {
-			data := x86(uint64(pos)+uint64(size), FrameSize)
+			data := payload.X86(uint64(pos)+uint64(size), FrameSize)
 			copy(data[FrameSize-11:], []byte{0xE8, 0xFF, 0xFF, 0xFF, 0x7F, 0xE8, 0, 0, 0, 0x80, 0xE8})
 			frame := bytes.Clone(data)
 			e8Encode(frame, pos, size)
@@ -236,7 +238,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte("hello, hello, hello"), uint8(0), uint16(0))
 	// Small seeds: the repeat count stretches them across frames, and the
 	// fuzzer minimises every interesting input it finds.
-	f.Add(x86(1, 3000), uint8(6), uint16(40))
+	f.Add(payload.X86(1, 3000), uint8(6), uint16(40))
 	f.Add(bytes.Repeat([]byte{0xE8, 0}, 300), uint8(3), uint16(300))
 	// Encoders and decoders are reused, as in a cabinet build: a fresh
 	// 2 MiB-window encoder per input would make fuzzing crawl.
