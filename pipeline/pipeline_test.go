@@ -16,6 +16,7 @@ import (
 	"github.com/gomsi/gomsi/internal/testing/fakedl"
 	"github.com/gomsi/gomsi/internal/testing/msitest"
 	"github.com/gomsi/gomsi/internal/testing/testtool"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 )
 
 func newTestPipeline(t *testing.T, source string) *Pipeline {
@@ -50,9 +51,11 @@ func buildMSI(t *testing.T, source string) *Build {
 
 func buildMSIWith(t *testing.T, source string, edit func(*Pipeline)) *Build {
 	t.Helper()
-	testtool.Require(t, "wixl")
 	p := newTestPipeline(t, source)
 	edit(p)
+	if p.Config.Toolset == "wixl" {
+		testtool.Require(t, "wixl")
+	}
 	builds, err := p.MSI(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -119,11 +122,15 @@ func assertChecksumFile(t *testing.T, b *Build) {
 	}
 }
 
+// TestInstallAndUninstallUnderWine installs a small tree's package with each
+// toolset and uninstalls it (winetest.AssertRoundTrip).
 func TestInstallAndUninstallUnderWine(t *testing.T) {
-	root := msitest.SmallTree(t, "go1.26.8")
-	b := buildMSI(t, root)
-	wine := windowsPrefix(t, "win10") // a new prefix says Windows 7, which Go 1.21+ refuses
-	wine.AssertRoundTrip(t, b.MSI, root, `C:\Program Files\Go`)
+	forEachToolset(t, func(t *testing.T, toolset string) {
+		root := msitest.SmallTree(t, "go1.26.8")
+		b := buildMSIWith(t, root, func(p *Pipeline) { p.Config.Toolset = toolset })
+		wine := winetest.NewWindows(t, "win10") // a new prefix says Windows 7, which Go 1.21+ refuses
+		wine.AssertRoundTrip(t, b.MSI, root, `C:\Program Files\Go`)
+	})
 }
 
 func TestFetchErrors(t *testing.T) {

@@ -52,8 +52,8 @@ func TestSetupInstallsFixtureUnderWine(t *testing.T) {
 	if b.Setup == "" {
 		t.Fatal("no setup exe built")
 	}
-	wine := windowsPrefix(t, "win10")
-	installProcessPrngShim(t, wine)
+	wine := winetest.NewWindows(t, "win10")
+	wine.AddProcessPrng()
 	if err := os.WriteFile(wine.Path(`C:\a-file`), []byte("not a folder"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +72,8 @@ func TestSetupInstallsFixtureUnderWine(t *testing.T) {
 			t.Errorf("the log is gone: %v", err)
 		}
 		msitest.AssertSameFiles(t, wine.Path(installDir), b.Dist.Root)
-		path, _ := wine.RegQuery(systemEnvKey, "PATH")
-		if countEntry(path, installDir+`\bin`) != 1 {
+		path, _ := wine.RegQuery(winetest.SystemEnvKey, "PATH")
+		if winetest.CountPathEntry(path, installDir+`\bin`) != 1 {
 			t.Errorf("system PATH = %q", path)
 		}
 		if left, _ := filepath.Glob(wine.Path(`C:\windows\temp\gomsi-*`)); len(left) != 0 {
@@ -85,15 +85,15 @@ func TestSetupInstallsFixtureUnderWine(t *testing.T) {
 		if _, err := os.Stat(wine.Path(installDir)); err == nil {
 			t.Errorf("uninstall left %s", installDir)
 		}
-		path, _ = wine.RegQuery(systemEnvKey, "PATH")
-		if countEntry(path, installDir+`\bin`) != 0 {
+		path, _ = wine.RegQuery(winetest.SystemEnvKey, "PATH")
+		if winetest.CountPathEntry(path, installDir+`\bin`) != 0 {
 			t.Errorf("uninstall left PATH = %q", path)
 		}
-		if e := arpEntries(t, wine); len(e) != 0 {
+		if e := arpEntries(wine); len(e) != 0 {
 			t.Errorf("uninstall left Apps and Features entries %v", e)
 		}
-		if _, ok := wine.RegQuery(machineState, "InstallLocation"); ok {
-			t.Errorf("uninstall left %s", machineState)
+		if _, ok := wine.RegQuery(winetest.MachineState, "InstallLocation"); ok {
+			t.Errorf("uninstall left %s", winetest.MachineState)
 		}
 	}
 }
@@ -138,8 +138,8 @@ func main() {
 // result file), and prints the diagnosis and the log path to the prompt.
 func TestSetupExplainsFailureUnderWine(t *testing.T) {
 	b := buildWith(t, msitest.SmallTree(t, "go1.26.8"), func(i *config.Installer) {})
-	wine := windowsPrefix(t, "win10")
-	installProcessPrngShim(t, wine)
+	wine := winetest.NewWindows(t, "win10")
+	wine.AddProcessPrng()
 	src := t.TempDir()
 	os.WriteFile(filepath.Join(src, "main.go"), []byte(failingMsiexec), 0o644)
 	standIn := filepath.Join(src, "msiexec.exe")

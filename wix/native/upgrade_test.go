@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/internal/testing/msitest"
+	"github.com/gomsi/gomsi/internal/testing/winetest"
 	"github.com/gomsi/gomsi/pipeline"
 )
 
-const uninstallKey = `HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\`
+// uninstallKey is the folder of the products' Apps and Features keys.
+const uninstallKey = winetest.UninstallKey + `\`
 
 // TestSameVersionRebuildUpgradesUnderWine installs a package, then another
 // of the same Go version built from different inputs (an exclude and one
