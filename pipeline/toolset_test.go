@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,5 +177,22 @@ func TestCheckOnThisMachine(t *testing.T) {
 		if !regexp.MustCompile(want).MatchString(s) {
 			t.Errorf("check output does not match %s:\n%s", want, s)
 		}
+	}
+}
+
+// TestToolsetNamesAreTheToolsets: config validates toolset: against its own
+// list (config cannot import the toolsets); it must name exactly the
+// toolsets the pipeline drives, and auto.
+func TestToolsetNamesAreTheToolsets(t *testing.T) {
+	p := &Pipeline{Config: config.Default()}
+	known := []string{"auto"}
+	for _, c := range p.configured() {
+		known = append(known, c.toolset.Name())
+	}
+	slices.Sort(known)
+	names := slices.Clone(config.ToolsetNames)
+	slices.Sort(names)
+	if !slices.Equal(known, names) {
+		t.Errorf("config.ToolsetNames %v, the pipeline's toolsets and auto %v", names, known)
 	}
 }
