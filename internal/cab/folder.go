@@ -136,6 +136,7 @@ type folderCoder struct {
 	enc     *lzx.Encoder
 	guard   *lzx.Decoder // decodes every frame again before it is written
 	chunk   []byte       // input read from the files
+	read    []byte       // readFile's buffer, reused: one per file would churn the GC
 	orig    []byte       // input not yet emitted, to compare the guard's output with
 	origBuf []byte       // orig's buffer
 	rec     []byte
@@ -145,7 +146,7 @@ type folderCoder struct {
 const chunkBytes = 16 * blockSize
 
 func newFolderCoder(o *resolved) (*folderCoder, error) {
-	c := &folderCoder{chunk: make([]byte, chunkBytes)}
+	c := &folderCoder{chunk: make([]byte, chunkBytes), read: make([]byte, 256<<10)}
 	if o.Method != LZX {
 		return c, nil
 	}
@@ -240,7 +241,7 @@ func (b *folderBuilder) fill(ctx context.Context, c *folderCoder, j *folderJob, 
 	}
 	for k := j.folder.first; k <= j.folder.last; k++ {
 		fl := b.files[k]
-		if err := b.readFile(k, fl, func(p []byte) error {
+		if err := b.readFile(k, fl, c.read, func(p []byte) error {
 			for len(p) > 0 {
 				m := copy(c.chunk[n:], p)
 				if b.o.Observe != nil {
@@ -267,16 +268,15 @@ func (b *folderBuilder) fill(ctx context.Context, c *folderCoder, j *folderJob, 
 	return nil
 }
 
-// readFile passes f's content to use in chunks. It reads exactly the
-// planned size and fails if the file has another, since the layout was
-// computed from it.
-func (b *folderBuilder) readFile(index int, f File, use func([]byte) error) error {
+// readFile passes f's content to use in chunks read into buf. It reads
+// exactly the planned size and fails if the file has another, since the
+// layout was computed from it.
+func (b *folderBuilder) readFile(index int, f File, buf []byte, use func([]byte) error) error {
 	fh, err := os.Open(f.Path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", f.Name, err)
 	}
 	defer fh.Close()
-	buf := make([]byte, 256<<10)
 	for left := f.Size; left > 0; {
 		k := int(min(left, int64(len(buf))))
 		if _, err := io.ReadFull(fh, buf[:k]); err != nil {

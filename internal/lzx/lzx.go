@@ -8,7 +8,7 @@
 // the frames one CFDATA at a time; the window (2^15 to 2^21 bytes) and the
 // Huffman code lengths carry from frame to frame through the whole folder.
 //
-// Encoder compresses with hash chains, lazy evaluation and the three
+// Encoder compresses with a bucketed hash table, lazy evaluation and the three
 // repeated offsets, choosing per block between verbatim, aligned offset and
 // uncompressed blocks. Decoder is a strict decoder: it accepts only what
 // libmspack (cabextract) and cabinet.dll accept, so it serves as the guard

@@ -92,6 +92,9 @@ func TestRoundTrip(t *testing.T) {
 // each input must shrink as far as its redundancy allows.
 func TestCompresses(t *testing.T) {
 	far := payload.Random(11, 1<<20)
+	// Nearly a window of random bytes fills most hash buckets before
+	// the repeat: it must still be found.
+	edge := payload.Random(12, 1<<21-1<<15)
 	for _, c := range []struct {
 		name       string
 		windowBits int
@@ -103,6 +106,7 @@ func TestCompresses(t *testing.T) {
 		{"zeros", 15, make([]byte, 1<<20), 0.01},
 		// A repeat 1 MiB back: only a window that reaches it compresses.
 		{"repeat in window", 21, append(far, far...), 0.51},
+		{"repeat at the window's edge", 21, append(edge, edge...), 0.51},
 		{"random", 21, payload.Random(3, 300_000), 1.001},
 	} {
 		t.Run(c.name, func(t *testing.T) {
