@@ -32,7 +32,8 @@ candle and light do together, with gomsi's own compiler.
                            search DIR for <?include?> files
   -b DIR                   search DIR, after the working directory, for
                            File/@Source, Binary/@SourceFile and
-                           Icon/@SourceFile paths (light -b)
+                           Icon/@SourceFile paths (light -b); -b NAME=DIR
+                           is a named bind path, for !(bindpath.NAME)
   -loc FILE.wxl            localization strings for !(loc.Name) (light -loc)
   -o, -out, --output FILE  the package to write; it appears only when complete
   -h, --help               show this help
@@ -172,15 +173,22 @@ func setOut(o *options, v string) error {
 	return nil
 }
 
-// setBasePath adds a light -b path. light takes a value holding "=" as a
-// named bind path (name=path) for !(bindpath.name), which the native
-// reader refuses, so such a value is an error rather than a path.
+// setBasePath adds a light -b path. As in light, a value holding "=" is
+// a named bind path, name=folder, for !(bindpath.name); a name may be given
+// several folders, tried in order.
 func setBasePath(o *options, v string) error {
 	if v == "" {
 		return usagef("-b needs a directory")
 	}
-	if strings.Contains(v, "=") {
-		return usagef("-b %s: named bind paths (name=path, for !(bindpath.name)) are not supported", v)
+	if name, dir, ok := strings.Cut(v, "="); ok {
+		if name == "" || dir == "" {
+			return usagef("-b %s: a named bind path is name=folder", v)
+		}
+		if o.comp.NamedBindPaths == nil {
+			o.comp.NamedBindPaths = map[string][]string{}
+		}
+		o.comp.NamedBindPaths[name] = append(o.comp.NamedBindPaths[name], dir)
+		return nil
 	}
 	o.comp.BasePaths = append(o.comp.BasePaths, v)
 	return nil

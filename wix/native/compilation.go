@@ -27,6 +27,9 @@ type Compilation struct {
 	// BasePaths are searched for the files the sources name (light -b);
 	// see FileResolver.
 	BasePaths []string
+	// NamedBindPaths are light's -b name=path, for !(bindpath.name) at the
+	// start of a file path; see FileResolver.
+	NamedBindPaths map[string][]string
 	// Localizations are .wxl files for !(loc.X) (light -loc).
 	Localizations []string
 	// Arch is x86, x64 or arm64: the default Package/@Platform (candle
@@ -63,12 +66,14 @@ func (t *Toolset) Compile(ctx context.Context, c Compilation) error {
 	if err != nil {
 		return err
 	}
-	resolver := FileResolver{BasePaths: c.BasePaths}
-	pkg, err := compile.Compile(roots, compile.Options{Platform: c.Arch, CreatingApp: "gomsi " + Version(), ResolveFile: resolver.Resolve})
+	if roots, err = bindWixVariables(roots, c.Sources, opts); err != nil {
+		return err
+	}
+	resolver := FileResolver{BasePaths: c.BasePaths, NamedBindPaths: c.NamedBindPaths}
+	pkg, err := compile.Compile(roots, compile.Options{Platform: c.Arch, CreatingApp: "gomsi " + Version(), ResolveFile: resolver.Resolve, Localization: opts.Localization})
 	if err != nil {
 		return err
 	}
-	localizeCodepage(pkg, opts.Localization)
 	t.logf("native: read and compiled %d sources (%s)", len(roots), time.Since(start).Round(time.Millisecond))
 	return t.bind(ctx, pkg, c.Out, start)
 }
@@ -76,6 +81,12 @@ func (t *Toolset) Compile(ctx context.Context, c Compilation) error {
 // readerOptions is the one place a Compilation becomes the reader's options.
 func readerOptions(c Compilation, getenv func(string) string) (wxs.Options, error) {
 	opts := wxs.Options{Vars: c.Defines, Getenv: getenv, IncludeDirs: c.IncludeDirs, Arch: c.Arch, Warn: c.Warn}
+	if len(c.NamedBindPaths) > 0 {
+		opts.BindPathNames = map[string]bool{}
+		for name := range c.NamedBindPaths {
+			opts.BindPathNames[name] = true
+		}
+	}
 	if len(c.Localizations) > 0 {
 		files := make([]*wxs.Localization, len(c.Localizations))
 		for i, path := range c.Localizations {
@@ -95,13 +106,22 @@ func readerOptions(c Compilation, getenv func(string) string) (wxs.Options, erro
 	return opts, nil
 }
 
-// localizeCodepage gives the package the code page of the localization,
-// as light does when a .wxl sets one (Binder.cs: output.Codepage =
-// Localizer.Codepage); the database writer refuses one it cannot encode.
-func localizeCodepage(pkg *compile.Package, loc *wxs.Localization) {
-	if loc != nil && loc.Codepage != -1 {
-		pkg.CodePage = loc.Codepage
+// bindWixVariables reads the sources again when they use WixVariable or
+// !(wix.X), now with the values of every source's WixVariable elements
+// (wxs/wixvar.go), as light resolves them after linking.
+func bindWixVariables(roots []*wxs.Element, sources []string, opts wxs.Options) ([]*wxs.Element, error) {
+	if !wxs.UsesWixVariables(roots) {
+		return roots, nil
 	}
+	defs, err := wxs.CollectWixVariables(roots)
+	if err != nil {
+		return nil, err
+	}
+	opts.WixVariables = make(map[string]string, len(defs))
+	for id, d := range defs {
+		opts.WixVariables[id] = d.Value
+	}
+	return parseSources(sources, opts)
 }
 
 // parseSources reads every source with the same options.
@@ -174,8 +194,14 @@ func (t *Toolset) bind(ctx context.Context, pkg *compile.Package, out string, st
 	if err != nil {
 		return err
 	}
+	laidOut, err := placeUncompressedFiles(pkg, out)
+	if err != nil {
+		placed.remove()
+		return err
+	}
 	if err := db.WriteFile(out); err != nil {
 		placed.remove()
+		laidOut.remove()
 		return fmt.Errorf("write %s: %w", out, err)
 	}
 	t.logf("native: wrote the database (%s)", time.Since(written).Round(time.Millisecond))

@@ -200,8 +200,13 @@ func (t *Toolset) layout(ctx context.Context, pkg *compile.Package, infos []file
 		for next < len(pkg.Files) && pkg.Files[next].DiskID == id {
 			next++
 		}
-		if lo == next {
-			media = append(media, medium{id: id, lastSequence: last, diskPrompt: m.DiskPrompt, volumeLabel: m.VolumeLabel})
+		if lo == next || m.Cabinet == "" { // no cabinet: the files are laid out uncompressed (layout.go)
+			last = max(last, next)
+			seq := last
+			if lo == next {
+				seq = 0 // a Media without files keeps LastSequence 0, as in WiX v3 (Binder.cs sequences only media with files)
+			}
+			media = append(media, medium{id: id, lastSequence: seq, diskPrompt: m.DiskPrompt, volumeLabel: m.VolumeLabel})
 			continue
 		}
 		o := opts

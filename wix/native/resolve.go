@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gomsi/gomsi/wix/native/wxs"
 )
 
 // FileResolver finds the files a source names (File/@Source,
@@ -27,6 +29,9 @@ import (
 type FileResolver struct {
 	// BasePaths are light's -b paths, in order.
 	BasePaths []string
+	// NamedBindPaths are light's -b name=path, for a path starting with
+	// !(bindpath.name): each folder of the name is tried in order.
+	NamedBindPaths map[string][]string
 }
 
 // sourceDirPrefix is the directory candle names a File's source after when
@@ -42,6 +47,9 @@ var ErrFileNotFound = errors.New("file not found")
 func (r FileResolver) Resolve(source string) (string, error) {
 	if source == "" {
 		return "", errors.New("empty file path")
+	}
+	if name, rest, ok := wxs.BindPathRef(source); ok {
+		return r.resolveNamed(name, rest)
 	}
 	p := filepath.FromSlash(strings.ReplaceAll(source, `\`, "/"))
 	var tried []string
@@ -84,6 +92,25 @@ func (r FileResolver) Resolve(source string) (string, error) {
 		}
 	}
 	return "", notFound(source, tried)
+}
+
+// resolveNamed finds !(bindpath.name)rest in name's folders, in order, as
+// light does (BinderFileManager.ResolveFile: the separators after the
+// reference are dropped, then the rest is joined to each folder).
+func (r FileResolver) resolveNamed(name, rest string) (string, error) {
+	rel := filepath.FromSlash(strings.TrimLeft(strings.ReplaceAll(rest, `\`, "/"), "/"))
+	var tried []string
+	for _, base := range r.NamedBindPaths[name] {
+		path := filepath.Join(base, rel)
+		if isFile(path) {
+			return path, nil
+		}
+		tried = append(tried, path)
+	}
+	if len(tried) == 0 {
+		return "", fmt.Errorf("%w: !(bindpath.%s)%s: no bind path is named %s: give it (wixc -b %s=folder)", ErrFileNotFound, name, rest, name, name)
+	}
+	return "", fmt.Errorf("%w: !(bindpath.%s)%s; tried %s", ErrFileNotFound, name, rest, strings.Join(dedupe(tried), ", "))
 }
 
 func notFound(source string, tried []string) error {

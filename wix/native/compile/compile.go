@@ -28,6 +28,9 @@ type Options struct {
 	// Icon/@SourceFile names (light's -b bind paths); nil resolves relative
 	// paths against the directory of the source file, as wixl does.
 	ResolveFile func(path string) (string, error)
+	// Localization is the .wxl strings the sources were read with; its
+	// Codepage, when set, is the database's (see product.go).
+	Localization *wxs.Localization
 }
 
 // maxErrors bounds the errors reported at once.
@@ -37,6 +40,7 @@ const maxErrors = 20
 func Compile(sources []*wxs.Element, opts Options) (*Package, error) {
 	c := newCompiler(opts)
 	for _, root := range sources {
+		c.checkBindPaths(root)
 		c.root(root)
 	}
 	if len(c.errs) == 0 {
@@ -76,6 +80,7 @@ type compiler struct {
 	displayN       int
 	advertised     []advertisedShortcut
 	primaryFeature map[string]string // component -> the feature its advertised data names
+	featureOf      []ref             // Components with a Feature attribute: kind is the feature's id
 	fileKeys       map[string]*File
 	names          shortNames
 	propOrder      []string
@@ -165,6 +170,9 @@ type scope struct {
 	feature *feature
 	file    *File
 	group   *group
+	// createFolder is set in a CreateFolder: a Shortcut there targets its
+	// folder and needs a Directory, as in a File.
+	createFolder bool
 }
 
 // children compiles the content of Product, Fragment, Directory and the like.
@@ -217,6 +225,10 @@ func (c *compiler) element(e *wxs.Element, s scope, parent *wxs.Element) {
 		c.icon(e)
 	case "Binary":
 		c.binary(e)
+	case "WixVariable":
+		c.wixVariable(e, parent)
+	case "CustomTable":
+		c.customTable(e)
 	case "PropertyRef", "CustomActionRef":
 		c.err(e.CheckAttrs("Id"))
 		kind := strings.TrimSuffix(e.Name, "Ref")
@@ -233,6 +245,10 @@ func sourceDir(e *wxs.Element) string { return filepath.Dir(e.Pos.File) }
 // resolvePath finds the file attribute attr of e names; an error naming the
 // element is recorded when Options.ResolveFile cannot find it.
 func (c *compiler) resolvePath(e *wxs.Element, attr, p string) string {
+	if name, _, ok := wxs.BindPathRef(p); ok && c.opts.ResolveFile == nil {
+		c.err(e.Errorf("%s: !(bindpath.%s) needs the named bind paths", attr, name))
+		return p
+	}
 	if c.opts.ResolveFile != nil {
 		path, err := c.opts.ResolveFile(p)
 		if err != nil {

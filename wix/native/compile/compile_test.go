@@ -193,13 +193,15 @@ func TestEnvironmentAsWiX(t *testing.T) {
 		<Environment Id="keep" Name="KEEP" Value="1" Permanent="yes"/>
 		<Environment Id="old" Name="OLD" Action="remove"/>
 		<Environment Id="first" Name="P2" Value="x" Part="first" Separator=","/>
+		<Environment Id="novalue" Name="NV" Action="create"/>
 	</Component></DirectoryRef>`, `<ComponentRef Id="C"/>`))
 	want := map[string][2]any{
-		"path":   {"=-*PATH", "[~];[INSTALLDIR]bin"},
-		"gopath": {"+-GOPATH", `%USERPROFILE%\go`},
-		"keep":   {"=KEEP", "1"},
-		"old":    {"!-OLD", nil},
-		"first":  {"=-P2", "x,[~]"},
+		"path":    {"=-*PATH", "[~];[INSTALLDIR]bin"},
+		"gopath":  {"+-GOPATH", `%USERPROFILE%\go`},
+		"keep":    {"KEEP", "1"},
+		"old":     {"!-OLD", nil},
+		"first":   {"-P2", "x,[~]"},
+		"novalue": {"+-NV", nil},
 	}
 	for id, w := range want {
 		r := row(t, pkg, "Environment", id)

@@ -67,7 +67,7 @@ func (k *keyPath) offer(id string, file *File, reg *regValue) {
 // errors that leave it undefined).
 func (c *compiler) component(e *wxs.Element, s scope) string {
 	c.err(e.CheckAttrs("Id", "Guid", "Win64", "KeyPath", "Directory", "Permanent", "NeverOverwrite",
-		"SharedDllRefCount", "Transitive", "Location", "DiskId", "UninstallWhenSuperseded", "DisableRegistryReflection"))
+		"SharedDllRefCount", "Transitive", "Location", "DiskId", "UninstallWhenSuperseded", "DisableRegistryReflection", "Feature"))
 	id, hasID := e.Attr("Id")
 	if !hasID {
 		id = defaultComponentID // replaced by the key path's id once known
@@ -128,7 +128,10 @@ func (c *compiler) component(e *wxs.Element, s scope) string {
 	if !hasID {
 		mark = c.t.mark() // the rows to rewrite once the id is known
 	}
-	if yes(e, "KeyPath") {
+	// A component that is its directory's key path creates that folder
+	// unless a CreateFolder already does (Compiler.cs shouldAddCreateFolder).
+	ownFolder := yes(e, "KeyPath")
+	if ownFolder {
 		comp.key.mark(c, e, comp, "", nil, nil) // the directory, stated
 	}
 	for _, ch := range e.Children {
@@ -150,7 +153,9 @@ func (c *compiler) component(e *wxs.Element, s scope) string {
 				comp.key.offer(f.Key, f, nil)
 			}
 		case "CreateFolder":
-			c.createFolder(ch, cs)
+			if c.createFolder(ch, cs) == dir {
+				ownFolder = false
+			}
 		case "RemoveFolder":
 			c.removeFolder(ch, cs)
 		case "RemoveFile":
@@ -178,6 +183,9 @@ func (c *compiler) component(e *wxs.Element, s scope) string {
 	if comp.key.reg != nil {
 		comp.attributes |= 4 // msidbComponentAttributesRegistryKeyPath
 	}
+	if ownFolder {
+		c.add(e, "CreateFolder", dir, comp.id)
+	}
 	if !hasID && !c.defaultComponentID(comp, mark) {
 		return ""
 	}
@@ -190,6 +198,7 @@ func (c *compiler) component(e *wxs.Element, s scope) string {
 	if s.group != nil {
 		s.group.items = append(s.group.items, ref{"Component", comp.id, e})
 	}
+	c.componentFeature(e, s, comp.id)
 	return comp.id
 }
 
@@ -208,9 +217,7 @@ func (c *compiler) finishComponents() {
 	}
 	for _, f := range c.pkg.Files {
 		f.FileName = c.names.name(f.dir, f.FileName, f.short, c.fileElement(f), c)
-		if !c.pkg.compressed {
-			f.Attributes |= 16384 // the native toolset always packs files into cabinets
-		}
+		c.fileCompression(f)
 	}
 	for _, id := range c.compOrder {
 		comp := c.components[id]

@@ -5,7 +5,8 @@ import (
 )
 
 // environment handles <Environment> as WiX v3 does: the Name column carries
-// the action as prefixes, "=" set, "+" create, "!" remove, then "-" remove
+// the action as prefixes, "=" set, "+" create, "!" remove (none without
+// Action), then "-" remove
 // on uninstall unless Permanent, then "*" for a system variable. (wixl
 // inverts Permanent; the native toolset follows WiX.)
 func (c *compiler) environment(e *wxs.Element, s scope) {
@@ -17,7 +18,8 @@ func (c *compiler) environment(e *wxs.Element, s scope) {
 	}
 	var prefix string
 	switch e.Get("Action") {
-	case "", "set":
+	case "": // no action prefix, as WiX v3 writes it (Compiler.cs ParseEnvironmentElement)
+	case "set":
 		prefix = "="
 	case "create":
 		prefix = "+"
@@ -32,7 +34,7 @@ func (c *compiler) environment(e *wxs.Element, s scope) {
 	if c.yesNo(e, "System", false) {
 		prefix += "*"
 	}
-	value, hasValue := e.Attr("Value")
+	value := e.Get("Value") // may be absent, as in WiX: Windows Installer then sets the variable empty (or removes it)
 	sep := ";"
 	if v, ok := e.Attr("Separator"); ok {
 		sep = v
@@ -45,9 +47,6 @@ func (c *compiler) environment(e *wxs.Element, s scope) {
 		value = "[~]" + sep + value
 	default:
 		c.err(e.Errorf("Part %q: use all, first or last", e.Get("Part")))
-	}
-	if !hasValue && e.Get("Action") != "remove" {
-		c.err(e.Errorf("Value is required unless Action=\"remove\""))
 	}
 	c.add(e, "Environment", id, prefix+name, nilIfEmpty(value), s.comp.id)
 }

@@ -182,6 +182,7 @@ func (c *compiler) finishFeatures() {
 	if !c.checkGroups() {
 		return
 	}
+	c.addComponentFeatures()
 	inFeature := map[string]bool{}
 	explicit := map[string]*ref{} // component -> its ComponentRef Primary="yes"
 	for _, fid := range c.featOrder {
@@ -225,9 +226,8 @@ func (c *compiler) finishFeatures() {
 			c.err(comp.e.Errorf("component %s is in no feature: reference it from a Feature (ComponentRef or a ComponentGroupRef)", id))
 		}
 	}
-	if len(c.featOrder) == 0 {
-		c.err(c.product.Errorf("no Feature: a package needs at least one"))
-	}
+	// A Product without Feature is no error: WiX v3's linker has no such
+	// check, and its own test SimpleProduct builds one (no Feature table).
 }
 
 // checkGroups reports ComponentGroups that reference themselves, directly
@@ -279,7 +279,7 @@ func (c *compiler) checkGroups() bool {
 // feature of its ComponentRef Primary="yes", else the first feature that
 // references it (Linker.cs, componentsToFeatures).
 func (c *compiler) notePrimary(it ref, feature string, explicit map[string]*ref) {
-	if it.e.Name == "ComponentRef" && yes(it.e, "Primary") {
+	if (it.e.Name == "ComponentRef" && yes(it.e, "Primary")) || (it.e.Name == "Component" && it.e.Get("Feature") == feature) {
 		if first := explicit[it.id]; first != nil && c.primaryFeature[it.id] != feature {
 			c.err(it.e.Errorf("component %s has two primary features, %s and %s (Primary=\"yes\" at %s): keep one", it.id, c.primaryFeature[it.id], feature, first.e.Pos))
 			return

@@ -47,11 +47,15 @@ func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
 			f.Attributes |= bit
 		}
 	}
-	switch e.Get("Compressed") {
+	f.compressed = e.Get("Compressed")
+	switch f.compressed {
 	case "yes":
 		f.Attributes |= 16384
 	case "no":
-		c.err(e.Errorf("Compressed=\"no\" (an uncompressed file) is not supported by the native toolset"))
+		f.Attributes |= 8192
+	case "":
+	default:
+		c.err(e.Errorf("Compressed %q: use yes or no", f.compressed))
 	}
 	if c.fileKeys[id] != nil {
 		c.err(e.Errorf("File %s is defined twice (first at %s)", id, c.fileKeys[id].Pos))
@@ -67,6 +71,10 @@ func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
 		switch ch.Name {
 		case "Shortcut":
 			c.shortcut(ch, scope{dir: s.dir, comp: s.comp, file: f})
+		case "Permission":
+			c.permission(ch, f.Key, "File")
+		case "PermissionEx":
+			c.permissionEx(ch, f.Key, "File")
 		default:
 			c.unexpected(ch, "File")
 		}

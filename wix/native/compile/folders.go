@@ -7,7 +7,8 @@ import (
 // CreateFolder, RemoveFolder and RemoveFile: the folders and files a
 // component creates or removes besides its own files.
 
-func (c *compiler) createFolder(e *wxs.Element, s scope) {
+// createFolder handles <CreateFolder> and returns the folder it creates.
+func (c *compiler) createFolder(e *wxs.Element, s scope) string {
 	c.err(e.CheckAttrs("Directory"))
 	dir := s.dir
 	if d := e.Get("Directory"); d != "" {
@@ -15,11 +16,22 @@ func (c *compiler) createFolder(e *wxs.Element, s scope) {
 		c.dirRefs = append(c.dirRefs, ref{"Directory", d, e})
 	}
 	for _, ch := range e.Children {
-		if c.known(ch) {
+		if !c.known(ch) {
+			continue
+		}
+		switch ch.Name {
+		case "Shortcut": // a shortcut to the folder (Compiler.cs ParseCreateFolderElement)
+			c.shortcut(ch, scope{dir: dir, comp: s.comp, createFolder: true})
+		case "Permission":
+			c.permission(ch, dir, "CreateFolder")
+		case "PermissionEx":
+			c.permissionEx(ch, dir, "CreateFolder")
+		default:
 			c.unexpected(ch, "CreateFolder")
 		}
 	}
 	c.add(e, "CreateFolder", dir, s.comp.id)
+	return dir
 }
 
 func installMode(c *compiler, e *wxs.Element) int {

@@ -26,9 +26,7 @@ func (c *compiler) media(e *wxs.Element) {
 	if m.Embed && m.Cabinet == "" {
 		c.err(e.Errorf("EmbedCab=\"yes\" needs a Cabinet name"))
 	}
-	if m.Cabinet == "" {
-		c.err(e.Errorf("uncompressed media (no Cabinet) are not supported by the native toolset: name a Cabinet"))
-	} else {
+	if m.Cabinet != "" { // without one, the media's files are laid out uncompressed (uncompressed.go)
 		c.cabinetName(e, "Cabinet", m.Cabinet, m.Embed)
 		for _, other := range c.pkg.Media {
 			if strings.EqualFold(other.Cabinet, m.Cabinet) {

@@ -53,9 +53,13 @@ type File struct {
 	DiskID     int
 	Attributes int
 	Pos        wxs.Pos
+	// Uncompressed files are copied beside the package (its source
+	// layout) instead of into a cabinet: see uncompressed.go.
+	Uncompressed bool
 
-	short string // authored ShortName
-	dir   string // directory id
+	short      string // authored ShortName
+	compressed string // authored Compressed: "", yes or no
+	dir        string // directory id
 }
 
 // Media is one authored Media element.

@@ -20,6 +20,11 @@ func (c *compiler) productElement(e *wxs.Element) {
 			c.pkg.CodePage = n
 		}
 	}
+	// A .wxl's Codepage wins, as in light (Binder.cs: output.Codepage =
+	// Localizer.Codepage); the database writer refuses one it cannot encode.
+	if loc := c.opts.Localization; loc != nil && loc.Codepage != -1 {
+		c.pkg.CodePage = loc.Codepage
+	}
 	// WiX v3 requires Product/@Id (Compiler.cs:13031) and
 	// leaves "*" in the Property row for the binder to replace; so does this
 	// compiler, for the caller (Package.SetProductCode).

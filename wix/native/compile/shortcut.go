@@ -30,9 +30,9 @@ func (c *compiler) shortcut(e *wxs.Element, s scope) {
 		c.err(e.Errorf("a Shortcut inside a File targets that file: drop Target"))
 	}
 	if dir == "" {
-		if s.file != nil {
+		if s.file != nil || s.createFolder {
 			// WiX v3: ExpectedAttributeWhenElementNotUnderElement.
-			c.err(e.Errorf("Directory is required for a Shortcut inside a File (only a Shortcut directly in a Component defaults to its folder)"))
+			c.err(e.Errorf("Directory is required for a Shortcut inside a File or CreateFolder (only a Shortcut directly in a Component defaults to its folder)"))
 			return
 		}
 		dir = s.dir

@@ -29,7 +29,9 @@ func TestShortcutsAsWiX(t *testing.T) {
           </Shortcut>
         </File>
         <Shortcut Id="folder" Directory="ProgramMenuFolder" Name="AppDir"/>
+        <CreateFolder Directory="DataDir"><Shortcut Id="data" Directory="ProgramMenuFolder" Name="Data"/></CreateFolder>
       </Component>
+      <Directory Id="DataDir" Name="data"/>
     </DirectoryRef>
     <Feature Id="Other" Level="1"><ComponentRef Id="App"/></Feature>`, `<ComponentRef Id="App" Primary="yes"/>`)
 	pkg := mustCompile(t, src)
@@ -39,6 +41,13 @@ func TestShortcutsAsWiX(t *testing.T) {
 	}
 	if r := row(t, pkg, "Shortcut", "folder"); r[4] != "[INSTALLDIR]" || r[2] != "AppDir" {
 		t.Errorf("component shortcut without Target %v", r)
+	}
+	// In a CreateFolder, a shortcut to that folder (Compiler.cs ParseCreateFolderElement).
+	if r := row(t, pkg, "Shortcut", "data"); r[4] != "[DataDir]" || r[1] != "ProgramMenuFolder" {
+		t.Errorf("CreateFolder shortcut %v", r)
+	}
+	if !hasRow(pkg, "CreateFolder", "DataDir") {
+		t.Errorf("CreateFolder rows %v", pkg.Tables.Rows("CreateFolder"))
 	}
 	// WiX: GenerateIdentifier("scp", shortcut, key upper-cased).
 	c := &compiler{}
@@ -61,10 +70,11 @@ func TestShortcutsAsWiX(t *testing.T) {
 
 func TestShortcutErrorsAsWiX(t *testing.T) {
 	for name, c := range map[string]struct{ body, want string }{
-		"advertised with target":          {`<Shortcut Id="s" Name="S" Advertise="yes" Target="[#f]"/>`, "Target cannot go with Advertise=\"yes\""},
-		"file shortcut without directory": {`<File Id="g" Source="b"><Shortcut Id="s" Name="S"/></File>`, "Directory is required for a Shortcut inside a File"},
-		"advertised on a folder key path": {`<CreateFolder/><Shortcut Id="s" Name="S" Advertise="yes"/>`, "needs a File as key path"},
-		"property without value":          {`<Shortcut Id="s" Name="S"><ShortcutProperty Key="k"/></Shortcut>`, "Key and Value are required"},
+		"advertised with target":            {`<Shortcut Id="s" Name="S" Advertise="yes" Target="[#f]"/>`, "Target cannot go with Advertise=\"yes\""},
+		"file shortcut without directory":   {`<File Id="g" Source="b"><Shortcut Id="s" Name="S"/></File>`, "Directory is required for a Shortcut inside a File"},
+		"folder shortcut without directory": {`<CreateFolder><Shortcut Id="s" Name="S"/></CreateFolder>`, "Directory is required for a Shortcut inside a File or CreateFolder"},
+		"advertised on a folder key path":   {`<CreateFolder/><Shortcut Id="s" Name="S" Advertise="yes"/>`, "needs a File as key path"},
+		"property without value":            {`<Shortcut Id="s" Name="S"><ShortcutProperty Key="k"/></Shortcut>`, "Key and Value are required"},
 	} {
 		comp := `<Component Id="C" Guid="11111111-2222-3333-4444-555555555555" KeyPath="yes">` + c.body + `</Component>`
 		if strings.Contains(name, "file shortcut") {

@@ -43,6 +43,21 @@ func (t *Tables) add(pos wxs.Pos, name string, values ...any) error {
 	return nil
 }
 
+// define adds a custom table (CustomTable): not a standard one, once.
+func (t *Tables) define(pos wxs.Pos, s msidb.Schema) error {
+	if _, dup := t.m[s.Name]; dup {
+		return fmt.Errorf("%s: table %s is defined twice", pos, s.Name)
+	}
+	tb := &table{schema: s, keys: map[string]wxs.Pos{}}
+	for _, c := range s.Columns {
+		if c.Key {
+			tb.nkeys++
+		}
+	}
+	t.m[s.Name] = tb
+	return nil
+}
+
 // has reports whether a table has a row with the given primary key.
 func (t *Tables) has(name string, key ...any) bool {
 	tb := t.m[name]

@@ -14,7 +14,7 @@ var nativeElements = set(`Wix Product Package Fragment Media MediaTemplate Direc
 	UpgradeVersion RegistryKey RegistryValue RegistrySearch RegistrySearchRef DirectorySearch
 	DirectorySearchRef FileSearch ComponentSearch IniFileSearch Environment Icon Binary Shortcut
 	RemoveFolder RemoveFile CreateFolder MultiStringValue ServiceInstall ServiceControl ServiceDependency
-	ServiceArgument ShortcutProperty` + " " + standardActionElements())
+	ServiceArgument ShortcutProperty WixVariable Permission PermissionEx CustomTable Column Row Data` + " " + standardActionElements())
 
 // wixlElements are the elements msitools' wixl 0.101 compiles too, so
 // errors can name it as an alternative.
@@ -29,9 +29,9 @@ var wix3Elements = set(`AppId Billboard BillboardAction BinaryRef Category Class
 	Interface IsolateComponent ListBox ListItem ListView Merge MergeRef MIME ODBCDataSource
 	ODBCDriver ODBCTranslator Patch PatchCertificates Progid Publish RadioButton RadioButtonGroup
 	Registry ReserveCost SFPCatalog SFPFile Show SymbolPath Text TypeLib UI UIRef UIText Verb
-	WixVariable Subscribe PatchFamily PatchFamilyRef Module Dependency Configuration
-	Level Error ProgressText PermissionEx ServiceConfig
-	CustomTable Column Row Data Property FileSearchRef ProductSearch
+	Subscribe PatchFamily PatchFamilyRef Module Dependency Configuration
+	Level Error ProgressText ServiceConfig
+	Property FileSearchRef ProductSearch
 	ComplianceDrive ServiceConfigFailureActions`)
 
 func set(words string) map[string]bool {

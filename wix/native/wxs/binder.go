@@ -39,6 +39,27 @@ func (p *parser) bind(pos Pos, s string) (string, error) {
 			prev = m[0]
 			continue
 		}
+		if s[m[2]:m[3]] == "wix" {
+			v, ok, err := p.wixVariable(s[m[4]:m[5]], m[6] >= 0, s[max(m[6], 0):max(m[7], 0)])
+			if err != nil {
+				return "", err
+			}
+			if !ok {
+				continue // left for the second reading (wixvar.go)
+			}
+			b.WriteString(s[prev:m[0]])
+			b.WriteString(v)
+			prev = m[1]
+			continue
+		}
+		if s[m[2]:m[3]] == "bindpath" && m[0] == 0 && m[6] < 0 && p.opts.BindPathNames[s[m[4]:m[5]]] {
+			b.WriteString(bindPathMarker + s[m[4]:m[5]] + bindPathMarker)
+			prev = m[1]
+			continue
+		}
+		if s[m[2]:m[3]] == "bindpath" {
+			return "", fmt.Errorf("%s is resolved by WiX's binder only at the start of a file path (File/@Source, Binary/@SourceFile, Icon/@SourceFile), from the named bind path -b %s=folder (light, wixc); give that, or write !%s for the text itself", whole, s[m[4]:m[5]], whole)
+		}
 		if s[m[2]:m[3]] != "loc" {
 			return "", fmt.Errorf("%s is resolved by WiX's binder (WiX and bind variables), which the native toolset does not have: use GOMSI_TOOLSET=wix3 or wix4, or write !%s for the text itself", whole, whole)
 		}

@@ -27,6 +27,14 @@ type Options struct {
 	// Localization holds the .wxl strings !(loc.X) resolves to (light's
 	// -loc and -cultures: see SelectLocalizations). nil refuses !(loc.X).
 	Localization *Localization
+	// WixVariables are the WixVariable values !(wix.X) resolves to (see
+	// wixvar.go); nil leaves !(wix.X) in the text for a second reading,
+	// once the sources' WixVariable elements are known.
+	WixVariables map[string]string
+	// BindPathNames are the named bind paths (light's -b name=path): a
+	// file path starting with !(bindpath.name) keeps it, as a BindPathRef,
+	// for the file resolver.
+	BindPathNames map[string]bool
 }
 
 // Parse reads one WiX source. name is used in positions (errors), and

@@ -159,10 +159,10 @@ func TestLocalizationVariables(t *testing.T) {
 		t.Errorf("warnings %q", w)
 	}
 	for src, want := range map[string]string{
-		"<Wix>\n<P a=\"!(loc.Nope)\"/></Wix>":   "a.wxs:2: <P a>: !(loc.Nope): no .wxl string has the Id Nope (in en.wxl)",
-		"<Wix>\n<P a=\"!(loc.Name=x)\"/></Wix>": "a.wxs:2: <P a>: !(loc.Name=x): a localization variable has no default value",
-		"<Wix>\n<P>!(loc.Nope)</P></Wix>":       "a.wxs:2: <P> text: !(loc.Nope): no .wxl string",
-		"<Wix>\n<P a=\"!(wix.Name)\"/></Wix>":   "resolved by WiX's binder",
+		"<Wix>\n<P a=\"!(loc.Nope)\"/></Wix>":           "a.wxs:2: <P a>: !(loc.Nope): no .wxl string has the Id Nope (in en.wxl)",
+		"<Wix>\n<P a=\"!(loc.Name=x)\"/></Wix>":         "a.wxs:2: <P a>: !(loc.Name=x): a localization variable has no default value",
+		"<Wix>\n<P>!(loc.Nope)</P></Wix>":               "a.wxs:2: <P> text: !(loc.Nope): no .wxl string",
+		"<Wix>\n<P a=\"!(bind.property.Name)\"/></Wix>": "resolved by WiX's binder",
 	} {
 		_, err := Parse("a.wxs", strings.NewReader(src), Options{Localization: loc})
 		if err == nil || !strings.Contains(err.Error(), want) {
