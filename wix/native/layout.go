@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/wix/native/compile"
 )
 
@@ -60,7 +61,7 @@ func placeUncompressedFiles(pkg *compile.Package, out string) (placedLayout, err
 		}
 		seen[key] = f
 	}
-	work, err := os.MkdirTemp(root, "."+filepath.Base(out)+".layout-*")
+	work, err := os.MkdirTemp(root, "."+filepath.Base(out)+".layout"+atomicfile.TempMark+"*") // a name the next run sweeps
 	if err != nil {
 		return nil, fmt.Errorf("lay out uncompressed files: %w", err)
 	}
