@@ -22,6 +22,7 @@ type Dist struct {
 	Root    string            // the Go root: the folder holding VERSION, bin, src, ...
 	Version product.GoVersion // from the distribution's own VERSION file
 	Arch    string            // GOARCH of its executables, or the requested one if it has none
+	Reused  bool              // the tree an earlier run extracted from the same zip, unchanged
 }
 
 // Options say where and what to open.

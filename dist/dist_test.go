@@ -75,7 +75,7 @@ func TestOpenZip(t *testing.T) {
 	if err != nil || string(got) != "package fmt" {
 		t.Errorf("extracted print.go = %q, %v", got, err)
 	}
-	assertOnly(t, work, "go1.26.8.windows-amd64")
+	assertOnly(t, work, "go1.26.8.windows-amd64", "go1.26.8.windows-amd64.tree.json")
 
 	// Opening again replaces the tree rather than failing or merging.
 	os.WriteFile(filepath.Join(d.Root, "stale.txt"), nil, 0o644)
@@ -318,5 +318,5 @@ func TestStaleTreesAreRemoved(t *testing.T) {
 	if _, err := Open(t.Context(), writeZip(t, goodFiles()), Options{WorkDir: work, Arch: "amd64"}); err != nil {
 		t.Fatal(err)
 	}
-	assertOnly(t, work, ".go1.26.8.windows-386"+atomicfile.TempMark+"456", "go1.26.8.windows-amd64")
+	assertOnly(t, work, ".go1.26.8.windows-386"+atomicfile.TempMark+"456", "go1.26.8.windows-amd64", "go1.26.8.windows-amd64.tree.json")
 }

@@ -22,7 +22,8 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// openZip extracts a distribution zip into opts.WorkDir and opens the tree.
+// openZip extracts a distribution zip into opts.WorkDir and opens the tree,
+// or reuses the tree an earlier run extracted from the same zip (reuse.go).
 // The tree appears under its final name only when complete.
 func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 	prefix := opts.Prefix
@@ -54,10 +55,25 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
 	}
 	// The arch is checked before 15,000 files are extracted, not after.
-	if arch, err := zipArch(&zr.Reader, prefix); err != nil {
+	arch, err := zipArch(&zr.Reader, prefix)
+	if err != nil {
 		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
 	} else if opts.Arch != "" && arch != "" && arch != opts.Arch {
 		return nil, archMismatch(zipPath, arch, opts.Arch)
+	}
+	zipSum, _, err := product.HashFile(zipPath)
+	if err != nil {
+		return nil, fmt.Errorf("open Go distribution %s: %w", zipPath, err)
+	}
+	stamp := treeStamp{Format: stampFormat, ZipSHA256: zipSum, Prefix: prefix, ModuleZip: opts.ModuleZip}
+	if arch == "" {
+		arch = opts.Arch
+	}
+	if arch != "" {
+		kept := filepath.Join(opts.WorkDir, product.Files{Version: version.String(), GOARCH: arch}.Stem())
+		if d, ok := reuseTree(kept, stamp, opts.Arch); ok && d.Arch == arch {
+			return d, nil
+		}
 	}
 	name := product.Files{Version: version.String(), GOARCH: orUnknown(opts.Arch)}.Stem()
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
@@ -77,6 +93,9 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 		return nil, err
 	}
 	final := filepath.Join(opts.WorkDir, product.Files{Version: version.String(), GOARCH: d.Arch}.Stem())
+	if err := forgetTree(final); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
+	}
 	if err := os.RemoveAll(final); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
@@ -84,6 +103,9 @@ func openZip(ctx context.Context, zipPath string, opts Options) (*Dist, error) {
 		return nil, fmt.Errorf("extract %s: %w", zipPath, err)
 	}
 	d.Root = final
+	if err := stampTree(final, stamp); err != nil {
+		return nil, fmt.Errorf("extract %s: record the tree for reuse: %w", zipPath, err)
+	}
 	return d, nil
 }
 

@@ -120,7 +120,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
 					t.Errorf("%s: %v", f, err)
 				}
 			}
-			assertOnly(t, work, "go1.26.8.windows-amd64")
+			assertOnly(t, work, "go1.26.8.windows-amd64", "go1.26.8.windows-amd64.tree.json")
 		})
 	}
 }

@@ -128,7 +128,11 @@ func (p *Pipeline) open(ctx context.Context, src string, opts dist.Options) (*Bu
 	if err != nil {
 		return nil, err
 	}
-	p.logf("opened %s for windows/%s at %s (%s)", d.Version, d.Arch, d.Root, since(start))
+	how := "opened"
+	if d.Reused {
+		how = "reused the tree extracted earlier from the same zip:"
+	}
+	p.logf("%s %s for windows/%s at %s (%s)", how, d.Version, d.Arch, d.Root, since(start))
 	prod, err := product.New(d.Version.String(), d.Arch, p.Config.UpgradeCode(d.Arch))
 	if err != nil {
 		return nil, err

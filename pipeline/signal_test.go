@@ -126,7 +126,7 @@ func assertOnlyComplete(t *testing.T, out string) {
 		rel, _ := filepath.Rel(out, path)
 		name := filepath.ToSlash(rel)
 		switch {
-		case name == outMarker, name == outLock, name == "dist", name == "wxs", name == "wxs/"+build:
+		case name == outMarker, name == outLock, name == "dist", name == "wxs", name == "wxs/"+build, name == "dist/"+build+".tree.json":
 		case name == "dist/"+build, name == "winget": // whole trees, renamed into place
 			return filepath.SkipDir
 		case strings.HasSuffix(name, ".sha256") && !strings.Contains(name, "/"):

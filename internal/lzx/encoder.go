@@ -358,6 +358,12 @@ func (e *Encoder) best(p, fe int) match {
 	h, tag := e.hash(p)
 	bucket := e.table[h<<bucketWaysBits:][:bucketWays]
 	k := e.newest[h]
+	if p+5 <= e.end {
+		// The next search is most often at p+1: fetching its bucket now
+		// overlaps that memory read with this search.
+		next, _ := e.hash(p + 1)
+		prefetch(&e.table[next<<bucketWaysBits])
+	}
 	// Slots of other 4 bytes (another tag) are skipped without counting.
 	for i, left := 0, chain; i < bucketWays && left > 0; i, k = i+1, k-1 {
 		v := bucket[k&(bucketWays-1)]
