@@ -21,7 +21,7 @@ const (
 
 // customAction handles the custom action types gomsi uses and their common
 // relatives: set a property (51) or a directory (35), show an error (19),
-// call a DLL from the Binary table (1), run a file (18), a program found
+// call a DLL (1) or run an EXE (2) from the Binary table, run a file (18), a program found
 // through a property (50) or in a directory (34).
 func (c *compiler) customAction(e *wxs.Element) {
 	c.err(e.CheckAttrs("Id", "Property", "Value", "Directory", "Error", "BinaryKey", "DllEntry",
@@ -57,7 +57,12 @@ func (c *compiler) customAction(e *wxs.Element) {
 		set(19, "", v)
 	}
 	if b := e.Get("BinaryKey"); b != "" {
-		set(1, b, e.Get("DllEntry"))
+		if hasAttr(e, "ExeCommand") {
+			// An ExeCommand, even empty, makes the Binary an EXE (WiX v3).
+			set(2, b, e.Get("ExeCommand"))
+		} else {
+			set(1, b, e.Get("DllEntry"))
+		}
 		c.refs = append(c.refs, ref{"Binary", b, e})
 	}
 	if f := e.Get("FileKey"); f != "" {
@@ -65,7 +70,7 @@ func (c *compiler) customAction(e *wxs.Element) {
 		c.refs = append(c.refs, ref{"File", f, e})
 	}
 	if typ == 0 {
-		c.err(e.Errorf("unsupported kind of custom action: the native toolset compiles Property+Value, Directory+Value, Error, BinaryKey+DllEntry, FileKey+ExeCommand, Property+ExeCommand and Directory+ExeCommand; use GOMSI_TOOLSET=wix3 or wix4 for others"))
+		c.err(e.Errorf("unsupported kind of custom action: the native toolset compiles Property+Value, Directory+Value, Error, BinaryKey+DllEntry, BinaryKey+ExeCommand, FileKey+ExeCommand, Property+ExeCommand and Directory+ExeCommand; use GOMSI_TOOLSET=wix3 or wix4 for others"))
 		return
 	}
 	switch e.Get("Execute") {

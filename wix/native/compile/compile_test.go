@@ -156,6 +156,10 @@ func TestRelativeScheduling(t *testing.T) {
 	if len(up) != 2 || up[0][2] != "1.2.3" || up[0][6] != "WIX_UPGRADE_DETECTED" || up[1][1] != "1.2.3" || up[1][4] != 2 {
 		t.Errorf("MajorUpgrade rows %v", up)
 	}
+	// Language empty as WiX v3 writes it: related products of any language.
+	if up[0][3] != nil || up[1][3] != nil {
+		t.Errorf("MajorUpgrade rows carry a Language: %v", up)
+	}
 	if r := row(t, pkg, "LaunchCondition", "NOT WIX_DOWNGRADE_DETECTED"); r[1] != "newer installed" {
 		t.Errorf("downgrade condition %v", r)
 	}
@@ -320,5 +324,29 @@ func TestFragmentsAndGroups(t *testing.T) {
 	}
 	if seqOf(t, pkg, "InstallExecuteSequence", "CreateShortcuts") != 4500 || seqOf(t, pkg, "AdvtExecuteSequence", "CreateShortcuts") != 4500 {
 		t.Errorf("CreateShortcuts not scheduled")
+	}
+}
+
+// TestBinaryCustomActions: with a BinaryKey, an ExeCommand attribute (even
+// empty) makes an EXE action (2) as in WiX v3; DllEntry makes a DLL call (1).
+func TestBinaryCustomActions(t *testing.T) {
+	tool := filepath.Join(t.TempDir(), "tool.bin")
+	if err := os.WriteFile(tool, []byte("MZ"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pkg := mustCompile(t, product(comp+`
+    <Binary Id="Tool" SourceFile="`+tool+`"/>
+    <CustomAction Id="Dll" BinaryKey="Tool" DllEntry="Run"/>
+    <CustomAction Id="Exe" BinaryKey="Tool" ExeCommand="" Execute="deferred"/>
+    <CustomAction Id="ExeArgs" BinaryKey="Tool" ExeCommand="/quiet"/>`, `<ComponentRef Id="C"/>`))
+	for id, want := range map[string][3]any{
+		"Dll":     {1, "Tool", "Run"},
+		"Exe":     {2 | 0x400, "Tool", nil},
+		"ExeArgs": {2, "Tool", "/quiet"},
+	} {
+		r := row(t, pkg, "CustomAction", id)
+		if r[1] != want[0] || r[2] != want[1] || r[3] != want[2] {
+			t.Errorf("CustomAction %s = %v, want type/source/target %v", id, r, want)
+		}
 	}
 }

@@ -32,7 +32,9 @@ func (c *compiler) majorUpgrade(e *wxs.Element) {
 		c.err(e.Errorf("MajorUpgrade needs Product/@UpgradeCode: %v", err))
 		return
 	}
-	version, lang := p.Get("Version"), p.Get("Language")
+	// The rows leave Language empty, as WiX v3 does: related products of
+	// every language are found, not only those of this package's language.
+	version := p.Get("Version")
 	allowDowngrades := c.yesNo(e, "AllowDowngrades", false)
 	sameVersion := c.yesNo(e, "AllowSameVersionUpgrades", false)
 	options := 0
@@ -54,14 +56,14 @@ func (c *compiler) majorUpgrade(e *wxs.Element) {
 		c.err(e.Errorf("Disallow is not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4"))
 	}
 	if allowDowngrades {
-		c.add(e, "Upgrade", code, "0", nil, lang, options|upgVersionMinInclusive, remove, upgradeDetected)
+		c.add(e, "Upgrade", code, "0", nil, nil, options|upgVersionMinInclusive, remove, upgradeDetected)
 	} else {
 		attrs := options
 		if sameVersion {
 			attrs |= upgVersionMaxInclusive
 		}
-		c.add(e, "Upgrade", code, nil, version, lang, attrs, remove, upgradeDetected)
-		c.add(e, "Upgrade", code, version, nil, lang, upgOnlyDetect, nil, downgradeDetected)
+		c.add(e, "Upgrade", code, nil, version, nil, attrs, remove, upgradeDetected)
+		c.add(e, "Upgrade", code, version, nil, nil, upgOnlyDetect, nil, downgradeDetected)
 		c.secure[downgradeDetected] = true
 		if msg != "" {
 			c.add(e, "LaunchCondition", "NOT "+downgradeDetected, msg)
