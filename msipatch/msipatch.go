@@ -12,12 +12,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 
+	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/templates"
 	"github.com/gomsi/gomsi/wix/toolrun"
 )
@@ -82,7 +82,7 @@ func (p Patcher) Apply(ctx context.Context, msi, upgradeCode string, d templates
 	}
 	defer os.RemoveAll(work)
 	tmp := filepath.Join(work, filepath.Base(msi))
-	if err := copyFile(msi, tmp); err != nil {
+	if err := atomicfile.CopyNew(msi, tmp); err != nil {
 		return fmt.Errorf("patch %s: %w", msi, err)
 	}
 	args := []string{tmp}
@@ -235,23 +235,6 @@ func row(e templates.EnvVar) (name, value string, err error) {
 		return "", "", fmt.Errorf("environment %s: part %q: use last, first or all", e.ID, e.Part)
 	}
 	return name, value, nil
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func syncFile(path string) error {

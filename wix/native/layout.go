@@ -3,7 +3,6 @@ package native
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,7 +66,7 @@ func placeUncompressedFiles(pkg *compile.Package, out string) (placedLayout, err
 	}
 	defer os.RemoveAll(work)
 	for i, f := range files {
-		if err := copyFile(f.Source, filepath.Join(work, fmt.Sprint(i))); err != nil {
+		if err := atomicfile.CopyNew(f.Source, filepath.Join(work, fmt.Sprint(i))); err != nil {
 			return nil, fmt.Errorf("%s: File %s: lay out %s: %w", f.Pos, f.Key, f.Source, err)
 		}
 	}
@@ -178,22 +177,4 @@ func makeLayoutDirs(root, rel string) error {
 		}
 	}
 	return nil
-}
-
-// copyFile copies src to a new file dst.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
