@@ -24,14 +24,8 @@ func TestBuildExtractsWithStrictInflaters(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			out := t.TempDir()
 			when := time.Date(2024, 5, 17, 13, 45, 30, 0, time.UTC)
-			digests := make([]hash.Hash, len(files))
 			opts.Dir, opts.Time = out, when
-			opts.Observe = func(i int, chunk []byte) {
-				if digests[i] == nil {
-					digests[i] = md5.New()
-				}
-				digests[i].Write(chunk)
-			}
+			digests := observeMD5(&opts, len(files))
 			cabs, err := Build(context.Background(), files, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -64,12 +58,7 @@ func TestBuildExtractsWithStrictInflaters(t *testing.T) {
 					t.Fatalf("CFFILE %d: %+v, want %s stamped %d %d", i, f, files[i].Name, date, tm)
 				}
 			}
-			for i, f := range files {
-				sum := md5.Sum(want[f.Name])
-				if (digests[i] == nil) != (f.Size == 0) || (digests[i] != nil && !bytes.Equal(digests[i].Sum(nil), sum[:])) {
-					t.Errorf("Observe gave a wrong digest for %s", f.Name)
-				}
-			}
+			digests.check(t, files, want)
 			entries, _ := os.ReadDir(out)
 			if len(entries) != 1 {
 				t.Errorf("output directory holds %d entries, want only the cabinet", len(entries))
@@ -142,5 +131,32 @@ func TestBuildEdgeCases(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// observedMD5 holds the MD5 of each file as Options.Observe saw it.
+type observedMD5 []hash.Hash
+
+// observeMD5 sets opts.Observe to hash what the builder reads of each of n files.
+func observeMD5(opts *Options, n int) observedMD5 {
+	digests := make(observedMD5, n)
+	opts.Observe = func(i int, chunk []byte) {
+		if digests[i] == nil {
+			digests[i] = md5.New()
+		}
+		digests[i].Write(chunk)
+	}
+	return digests
+}
+
+// check says whether Observe saw each file's bytes exactly (and nothing of
+// empty files).
+func (d observedMD5) check(t *testing.T, files []File, want map[string][]byte) {
+	t.Helper()
+	for i, f := range files {
+		sum := md5.Sum(want[f.Name])
+		if (d[i] == nil) != (f.Size == 0) || (d[i] != nil && !bytes.Equal(d[i].Sum(nil), sum[:])) {
+			t.Errorf("Observe gave a wrong digest for %s", f.Name)
+		}
 	}
 }

@@ -3,10 +3,8 @@ package cab
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,13 +57,8 @@ func TestLZXExtractsWithEveryDecoder(t *testing.T) {
 	for wb := 15; wb <= 21; wb++ {
 		t.Run(fmt.Sprint(wb), func(t *testing.T) {
 			out := t.TempDir()
-			digests := make([]hash.Hash, len(files))
-			opts := Options{Dir: out, Method: LZX, WindowBits: wb, Observe: func(i int, chunk []byte) {
-				if digests[i] == nil {
-					digests[i] = md5.New()
-				}
-				digests[i].Write(chunk)
-			}}
+			opts := Options{Dir: out, Method: LZX, WindowBits: wb}
+			digests := observeMD5(&opts, len(files))
 			cabs, err := Build(context.Background(), files, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -87,12 +80,7 @@ func TestLZXExtractsWithEveryDecoder(t *testing.T) {
 			}
 			check7z(t, c.Path)
 			checkWithTools(t, c.Path, want)
-			for i, f := range files {
-				sum := md5.Sum(want[f.Name])
-				if (digests[i] == nil) != (f.Size == 0) || (digests[i] != nil && !bytes.Equal(digests[i].Sum(nil), sum[:])) {
-					t.Errorf("Observe gave a wrong digest for %s", f.Name)
-				}
-			}
+			digests.check(t, files, want)
 		})
 	}
 }

@@ -1,9 +1,7 @@
 package cab
 
 import (
-	"context"
 	"testing"
-	"time"
 )
 
 // BenchmarkBuildFixtureLZX builds the Go distribution's files into one
@@ -24,30 +22,15 @@ func BenchmarkBuildFixtureLZX(b *testing.B) {
 		{"mszip", Options{}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			opts := c.opts
-			opts.Dir = b.TempDir()
-			b.SetBytes(total)
-			var cabs []Cabinet
-			peak := peakRSS()
-			cpu0 := cpuTime()
-			start := time.Now()
-			n := 0
-			for b.Loop() {
-				var err error
-				if cabs, err = Build(context.Background(), files, opts); err != nil {
-					b.Fatal(err)
-				}
-				n++
-			}
-			perOp := time.Since(start) / time.Duration(n)
+			cabs, perOp, cpuPerOp, peakMB := timeBuilds(b, files, c.opts, total)
 			var size int64
 			for _, cb := range cabs {
 				size += cb.Size
 			}
-			b.ReportMetric(peak(), "peak-RSS-MB")
+			b.ReportMetric(peakMB, "peak-RSS-MB")
 			b.ReportMetric(float64(size)/1e6, "cab-MB")
 			b.ReportMetric(perOp.Seconds(), "wall-s")
-			b.ReportMetric(((cpuTime() - cpu0) / time.Duration(n)).Seconds(), "cpu-s")
+			b.ReportMetric(cpuPerOp.Seconds(), "cpu-s")
 		})
 	}
 }
