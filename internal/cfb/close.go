@@ -34,7 +34,7 @@ func (w *Writer) finish() error {
 		return err
 	}
 
-	root := &entry{name: rootName, start: miniStart, size: uint64(len(w.mini))}
+	root := &entry{name: rootName, typ: typeRoot, clsid: w.clsid, start: miniStart, size: uint64(len(w.mini))}
 	dir := w.directory(root)
 	dirStart, err := w.writeChain(dir)
 	if err != nil {

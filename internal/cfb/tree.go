@@ -7,28 +7,39 @@ import (
 )
 
 // directory lays out the directory stream: the root entry first, then the
-// streams in sibling order, linked as a balanced red-black tree.
+// entries of each storage in sibling order, linked as a balanced red-black
+// tree, storages after the entries of their parent.
 func (w *Writer) directory(root *entry) []byte {
-	sorted := slices.Clone(w.entries)
-	slices.SortFunc(sorted, func(a, b *entry) int { return compareNames(a.name, b.name) })
-	for _, e := range sorted {
-		e.left, e.right, e.color = noStream, noStream, colorBlack
-	}
-	child := uint32(noStream)
-	if len(sorted) > 0 {
-		depth := treeDepth(len(sorted))
-		// Entry ids: root is 0, sorted[i] is i+1.
-		child = link(sorted, 0, len(sorted), 0, depth, 1)
+	all := []*entry{root}
+	var place func(c *container) uint32
+	place = func(c *container) uint32 {
+		sorted := slices.Clone(c.entries)
+		slices.SortFunc(sorted, func(a, b *entry) int { return compareNames(a.name, b.name) })
+		for _, e := range sorted {
+			e.left, e.right, e.child, e.color = noStream, noStream, noStream, colorBlack
+		}
+		if len(sorted) == 0 {
+			return noStream
+		}
+		base := uint32(len(all))
+		all = append(all, sorted...)
+		top := link(sorted, 0, len(sorted), 0, treeDepth(len(sorted)), base)
+		for _, e := range sorted {
+			if e.sub != nil {
+				e.child = place(e.sub)
+			}
+		}
+		return top
 	}
 	root.left, root.right, root.color = noStream, noStream, colorBlack
+	root.child = place(&w.root)
 
-	count := 1 + len(sorted)
+	count := len(all)
 	perSector := sectorSize / entrySize
 	slots := (count + perSector - 1) / perSector * perSector
 	b := make([]byte, slots*entrySize)
-	putEntry(b, root, typeRoot, child, w.clsid)
-	for i, e := range sorted {
-		putEntry(b[(i+1)*entrySize:], e, typeStream, noStream, [16]byte{})
+	for i, e := range all {
+		putEntry(b[i*entrySize:], e)
 	}
 	for i := count; i < slots; i++ {
 		// Unused entries: everything zero but the three links.
@@ -68,18 +79,18 @@ func treeDepth(n int) int {
 	return d
 }
 
-func putEntry(b []byte, e *entry, typ byte, child uint32, clsid [16]byte) {
+func putEntry(b []byte, e *entry) {
 	le := binary.LittleEndian
 	for i, c := range e.name {
 		le.PutUint16(b[i*2:], c)
 	}
 	le.PutUint16(b[64:], uint16((len(e.name)+1)*2))
-	b[66] = typ
+	b[66] = e.typ
 	b[67] = e.color
 	le.PutUint32(b[68:], e.left)
 	le.PutUint32(b[72:], e.right)
-	le.PutUint32(b[76:], child)
-	copy(b[80:96], clsid[:])
+	le.PutUint32(b[76:], e.child)
+	copy(b[80:96], e.clsid[:])
 	// State bits and both FILETIMEs stay zero: reproducible output.
 	le.PutUint32(b[116:], e.start)
 	le.PutUint64(b[120:], e.size)

@@ -37,6 +37,7 @@ const (
 	difatSect   = 0xFFFFFFFC
 	noStream    = 0xFFFFFFFF
 	maxRegSect  = 0xFFFFFFFA
+	typeStorage = 1
 	typeStream  = 2
 	typeRoot    = 5
 	colorRed    = 0
@@ -56,28 +57,36 @@ type Writer struct {
 	mini    []byte   // mini stream contents, padded to 64-byte mini sectors
 	miniFAT []uint32
 
+	root   container
+	err    error // first write error: the file is unusable after it
+	closed bool
+}
+
+// container is the root storage or a sub-storage: the entries directly in it.
+type container struct {
 	entries []*entry
 	names   map[string]string // upper-cased key -> name as given
-	err     error             // first write error: the file is unusable after it
-	closed  bool
 }
 
 type entry struct {
 	name  []uint16
+	typ   byte
+	clsid [16]byte
 	start uint32
 	size  uint64
+	sub   *container // the entries of a storage; nil for a stream
 
-	left, right uint32
-	color       byte
+	left, right, child uint32
+	color              byte
 }
 
 // NewWriter starts a compound file at the current position of dst, which
 // must be the start of an empty file: the header is rewritten there by Close.
 func NewWriter(dst io.WriteSeeker) (*Writer, error) {
 	w := &Writer{
-		dst:   dst,
-		out:   bufio.NewWriterSize(dst, bufferBytes),
-		names: map[string]string{},
+		dst:  dst,
+		out:  bufio.NewWriterSize(dst, bufferBytes),
+		root: container{names: map[string]string{}},
 	}
 	// Reserve the header; its content is known only at the end.
 	if _, err := w.out.Write(make([]byte, sectorSize)); err != nil {
@@ -95,17 +104,21 @@ func (w *Writer) SetRootCLSID(clsid [16]byte) { w.clsid = clsid }
 // The name is stored as its UTF-16 encoding, so already-mangled installer
 // stream names (runes U+3800..U+4840) pass through unchanged.
 func (w *Writer) AddStream(name string, size int64, r io.Reader) error {
+	return w.addStream(&w.root, name, size, r)
+}
+
+func (w *Writer) addStream(c *container, name string, size int64, r io.Reader) error {
 	if err := w.usable(); err != nil {
 		return err
 	}
-	u, err := w.checkName(name)
+	u, err := c.checkName(name)
 	if err != nil {
 		return err
 	}
 	if size < 0 || size > MaxStreamSize {
 		return fmt.Errorf("add stream %q: size %d outside 0..%d", name, size, int64(MaxStreamSize))
 	}
-	e := &entry{name: u, size: uint64(size), start: endOfChain}
+	e := &entry{name: u, typ: typeStream, size: uint64(size), start: endOfChain}
 	if size < miniCutoff {
 		err = w.addMini(e, r)
 	} else {
@@ -114,8 +127,7 @@ func (w *Writer) AddStream(name string, size int64, r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("add stream %q: %w", name, err)
 	}
-	w.names[upperKey(u)] = name
-	w.entries = append(w.entries, e)
+	c.add(name, e)
 	return nil
 }
 
@@ -126,7 +138,13 @@ func (w *Writer) usable() error {
 	return w.err
 }
 
-func (w *Writer) checkName(name string) ([]uint16, error) {
+func (c *container) add(name string, e *entry) {
+	c.names[upperKey(e.name)] = name
+	c.entries = append(c.entries, e)
+}
+
+// checkName validates a new name in c: names are unique per storage.
+func (c *container) checkName(name string) ([]uint16, error) {
 	u := utf16.Encode([]rune(name))
 	switch {
 	case len(u) == 0:
@@ -140,8 +158,8 @@ func (w *Writer) checkName(name string) ([]uint16, error) {
 			return nil, fmt.Errorf("add stream %q: names may not contain / \\ : ! or NUL", name)
 		}
 	}
-	if prev, ok := w.names[upperKey(u)]; ok {
-		return nil, fmt.Errorf("add stream %q: a stream named %q already exists (names compare case-insensitively)", name, prev)
+	if prev, ok := c.names[upperKey(u)]; ok {
+		return nil, fmt.Errorf("add %q: an entry named %q already exists in this storage (names compare case-insensitively)", name, prev)
 	}
 	return u, nil
 }

@@ -84,6 +84,21 @@ func writeFile(t testing.TB, path string, specs []spec) {
 // checkWithMscfb reads every stream back with an independent reader.
 func checkWithMscfb(t *testing.T, path string, specs []spec) {
 	t.Helper()
+	want := map[string]spec{}
+	for _, s := range specs {
+		want[s.name] = s
+	}
+	root, _ := readWithMscfb(t, path, want)
+	if want := "000C1084-0000-0000-C000-000000000046"; !strings.EqualFold(root, want) {
+		t.Errorf("root CLSID = %s, want %s", root, want)
+	}
+}
+
+// readWithMscfb reads the file with an independent reader, checks every
+// stream against want (keyed by its path, storage names joined by "/"),
+// and returns the root's CLSID and every storage's path and CLSID.
+func readWithMscfb(t *testing.T, path string, want map[string]spec) (root string, storages map[string]string) {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -93,37 +108,37 @@ func checkWithMscfb(t *testing.T, path string, specs []spec) {
 	if err != nil {
 		t.Fatalf("mscfb rejects the file: %v", err)
 	}
-	if got, want := r.ID(), "000C1084-0000-0000-C000-000000000046"; !strings.EqualFold(strings.Trim(got, "{}"), want) {
-		t.Errorf("root CLSID = %s, want %s", got, want)
-	}
-	want := map[string]spec{}
-	for _, s := range specs {
-		want[s.name] = s
-	}
+	storages = map[string]string{}
 	seen := 0
 	for entry, err := r.Next(); err == nil; entry, err = r.Next() {
 		name := entry.Name
 		if entry.Initial < 0x20 {
 			name = string(rune(entry.Initial)) + name // mscfb strips control prefixes
 		}
-		s, ok := want[name]
+		full := strings.Join(append(append([]string{}, entry.Path...), name), "/")
+		if entry.FileInfo().IsDir() {
+			storages[full] = strings.Trim(entry.ID(), "{}")
+			continue
+		}
+		s, ok := want[full]
 		if !ok {
-			t.Errorf("unexpected stream %q", name)
+			t.Errorf("unexpected stream %q", full)
 			continue
 		}
 		seen++
 		got, n, err := digest(entry)
 		if err != nil {
-			t.Fatalf("read %q: %v", entry.Name, err)
+			t.Fatalf("read %q: %v", full, err)
 		}
 		wantSum, _, _ := digest(payload(s.seed, s.size))
 		if n != s.size || got != wantSum {
-			t.Errorf("stream %q: read %d bytes (want %d), content matches: %v", entry.Name, n, s.size, got == wantSum)
+			t.Errorf("stream %q: read %d bytes (want %d), content matches: %v", full, n, s.size, got == wantSum)
 		}
 	}
-	if seen != len(specs) {
-		t.Errorf("mscfb listed %d streams, want %d", seen, len(specs))
+	if seen != len(want) {
+		t.Errorf("mscfb listed %d streams, want %d", seen, len(want))
 	}
+	return strings.Trim(r.ID(), "{}"), storages
 }
 
 // checkWithComdoc reads the file with relic's reader (the one gomsi signs

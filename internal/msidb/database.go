@@ -27,8 +27,9 @@ type Database struct {
 	CodePage int
 	Summary  Summary
 
-	tables  map[string]*table
-	streams map[string]Stream
+	tables     map[string]*table
+	streams    map[string]Stream
+	transforms map[string]*Transform
 }
 
 // Stream is a stream payload of known size, opened only while the
@@ -60,7 +61,7 @@ func FileStream(path string) (Stream, error) {
 
 // New returns an empty database with code page 1252.
 func New() *Database {
-	return &Database{CodePage: 1252, tables: map[string]*table{}, streams: map[string]Stream{}}
+	return &Database{CodePage: 1252, tables: map[string]*table{}, streams: map[string]Stream{}, transforms: map[string]*Transform{}}
 }
 
 // Table is a handle for adding rows to one table of a Database.

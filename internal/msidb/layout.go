@@ -47,16 +47,23 @@ func (t *table) encode(p *pool) []byte {
 	for ci, ct := range t.types {
 		width := ct.width(p.refSize)
 		for _, row := range t.rows {
-			v := t.raw(p, ci, row[ci])
-			switch width {
-			case 2:
-				b = binary.LittleEndian.AppendUint16(b, uint16(v))
-			case 3:
-				b = append(b, byte(v), byte(v>>8), byte(v>>16))
-			case 4:
-				b = binary.LittleEndian.AppendUint32(b, v)
-			}
+			b = appendCell(b, width, t.raw(p, ci, row[ci]))
 		}
+	}
+	return b
+}
+
+// appendCell appends a cell's stored value in its column's width: 2 bytes
+// for short integers and string references, 3 for string references in a
+// large pool, 4 for long integers.
+func appendCell(b []byte, width int, v uint32) []byte {
+	switch width {
+	case 2:
+		return binary.LittleEndian.AppendUint16(b, uint16(v))
+	case 3:
+		return append(b, byte(v), byte(v>>8), byte(v>>16))
+	case 4:
+		return binary.LittleEndian.AppendUint32(b, v)
 	}
 	return b
 }

@@ -56,11 +56,13 @@ const (
 	pidKeywords    = 5
 	pidComments    = 6
 	pidTemplate    = 7
+	pidLastAuthor  = 8
 	pidRevision    = 9
 	pidCreated     = 12
 	pidSaved       = 13
 	pidPageCount   = 14
 	pidWordCount   = 15
+	pidCharCount   = 16
 	pidAppName     = 18
 	pidSecurity    = 19
 	vtI2           = 2
@@ -84,10 +86,7 @@ func (s Summary) encode(cp int, packageCode string) ([]byte, error) {
 	if s.Template == "" {
 		return nil, fmt.Errorf("summary information: Template is required, e.g. \"x64;1033\"")
 	}
-	if cp == 0 {
-		cp = 1252 // neutral databases hold ASCII only, which 1252 reads alike
-	}
-	enc, err := encoder(cp)
+	cp, enc, err := summaryEncoder(cp)
 	if err != nil {
 		return nil, fmt.Errorf("summary information: %w", err)
 	}
@@ -95,23 +94,12 @@ func (s Summary) encode(cp int, packageCode string) ([]byte, error) {
 	if version == 0 {
 		version = 200
 	}
-	props := []property{{pidCodePage, i2(int16(cp))}}
-	for _, p := range []struct {
-		id  uint32
-		val string
-	}{
-		{pidTitle, s.Title}, {pidSubject, s.Subject}, {pidAuthor, s.Author},
-		{pidKeywords, s.Keywords}, {pidComments, s.Comments}, {pidTemplate, s.Template},
-		{pidRevision, packageCode},
-	} {
-		if p.val == "" {
-			continue
-		}
-		b, err := enc(p.val)
-		if err != nil {
-			return nil, fmt.Errorf("summary information property %d: %w", p.id, err)
-		}
-		props = append(props, property{p.id, lpstr(b)})
+	props, err := appendStrings([]property{{pidCodePage, i2(int16(cp))}}, enc,
+		stringProperty{pidTitle, s.Title}, stringProperty{pidSubject, s.Subject}, stringProperty{pidAuthor, s.Author},
+		stringProperty{pidKeywords, s.Keywords}, stringProperty{pidComments, s.Comments}, stringProperty{pidTemplate, s.Template},
+		stringProperty{pidRevision, packageCode})
+	if err != nil {
+		return nil, fmt.Errorf("summary information %w", err)
 	}
 	if !s.Created.IsZero() {
 		props = append(props, property{pidCreated, filetime(s.Created)})
@@ -131,6 +119,37 @@ func (s Summary) encode(cp int, packageCode string) ([]byte, error) {
 	}
 	props = append(props, property{pidSecurity, i4(int32(s.Security))})
 	return propertySet(props), nil
+}
+
+// summaryEncoder returns the code page a summary stream declares and its
+// string encoder.
+func summaryEncoder(cp int) (int, func(string) ([]byte, error), error) {
+	if cp == 0 {
+		cp = 1252 // neutral databases hold ASCII only, which 1252 reads alike
+	}
+	enc, err := encoder(cp)
+	return cp, enc, err
+}
+
+type stringProperty struct {
+	id  uint32
+	val string
+}
+
+// appendStrings appends the non-empty strings as LPSTR properties in the
+// summary's code page.
+func appendStrings(props []property, enc func(string) ([]byte, error), strs ...stringProperty) ([]property, error) {
+	for _, p := range strs {
+		if p.val == "" {
+			continue
+		}
+		b, err := enc(p.val)
+		if err != nil {
+			return nil, fmt.Errorf("property %d: %w", p.id, err)
+		}
+		props = append(props, property{p.id, lpstr(b)})
+	}
+	return props, nil
 }
 
 func propertySet(props []property) []byte {

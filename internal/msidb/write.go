@@ -75,6 +75,9 @@ func (db *Database) Write(w io.WriteSeeker) error {
 	for _, name := range slices.Sorted(maps.Keys(db.streams)) {
 		sw.stream(name, db.streams[name])
 	}
+	for _, name := range slices.Sorted(maps.Keys(db.transforms)) {
+		sw.transform(name, db.transforms[name])
+	}
 	if sw.err != nil {
 		return sw.err
 	}

@@ -153,6 +153,9 @@ func (t *Toolset) bind(ctx context.Context, pkg *compile.Package, out string, st
 	if err != nil {
 		return err
 	}
+	if err := bindAssemblies(pkg); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
@@ -188,6 +191,16 @@ func (t *Toolset) bind(ctx context.Context, pkg *compile.Package, out string, st
 	}
 	if err := addFiles(db, pkg, infos, media); err != nil {
 		return err
+	}
+	// Instance transforms name the final ProductCode, so they come last.
+	instances, err := pkg.InstanceTransforms(summary)
+	if err != nil {
+		return err
+	}
+	for _, it := range instances {
+		if err := db.AddTransform(it.Name, it.Transform); err != nil {
+			return err
+		}
 	}
 	written := time.Now()
 	placed, err := placeExternalCabinets(media, out)

@@ -87,6 +87,7 @@ type compiler struct {
 	propPos        map[string]wxs.Pos
 	declared       map[string]bool
 	lists          map[string][]string
+	instanceProps  []ref // InstanceTransforms/@Property: must have a row
 
 	// groupExpansions counts groups expanded into features: tests check
 	// that it grows with the groups, not with the paths to them.
@@ -229,6 +230,8 @@ func (c *compiler) element(e *wxs.Element, s scope, parent *wxs.Element) {
 		c.wixVariable(e, parent)
 	case "CustomTable":
 		c.customTable(e)
+	case "InstanceTransforms":
+		c.instanceTransforms(e, parent)
 	case "PropertyRef", "CustomActionRef":
 		c.err(e.CheckAttrs("Id"))
 		kind := strings.TrimSuffix(e.Name, "Ref")
@@ -273,6 +276,7 @@ func (c *compiler) finish() {
 	c.finishComponents()
 	c.finishFeatures()
 	c.finishAdvertisedShortcuts()
+	c.finishAssemblies()
 	for _, r := range c.refs {
 		switch {
 		case c.defined(r.kind, r.id):
@@ -287,6 +291,7 @@ func (c *compiler) finish() {
 		}
 	}
 	c.finishProperties()
+	c.finishInstanceTransforms()
 	c.finishSequences()
 	sort.SliceStable(c.pkg.Files, func(i, j int) bool { return c.pkg.Files[i].DiskID < c.pkg.Files[j].DiskID })
 	c.pkg.Tables = c.t

@@ -12,7 +12,8 @@ import (
 // Source's base name and the Id to an identifier made from the Name.
 func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
 	c.err(e.CheckAttrs("Id", "Name", "ShortName", "Source", "KeyPath", "DiskId", "Vital", "ReadOnly",
-		"Hidden", "System", "Checksum", "Compressed"))
+		"Hidden", "System", "Checksum", "Compressed", "Assembly", "AssemblyApplication", "AssemblyManifest",
+		"ProcessorArchitecture", "BindPath", "SelfRegCost"))
 	src := e.Get("Source")
 	if src == "" {
 		c.err(e.Errorf("Source is required"))
@@ -64,6 +65,7 @@ func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
 	c.fileKeys[id] = f
 	c.pkg.Files = append(c.pkg.Files, f)
 	s.comp.files = append(s.comp.files, f)
+	c.fileAssembly(e, f, s.comp)
 	for _, ch := range e.Children {
 		if !c.known(ch) {
 			continue
@@ -75,6 +77,8 @@ func (c *compiler) file(e *wxs.Element, s scope, diskID int) *File {
 			c.permission(ch, f.Key, "File")
 		case "PermissionEx":
 			c.permissionEx(ch, f.Key, "File")
+		case "AssemblyName":
+			c.assemblyName(ch, s.comp)
 		default:
 			c.unexpected(ch, "File")
 		}

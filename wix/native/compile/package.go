@@ -22,6 +22,12 @@ type Package struct {
 	// is versioned and the others are not: the caller checks once it has
 	// measured the files.
 	SeveralFileAutoGUIDs []AutoGUIDComponent
+	// Assemblies are the files marked as .NET or Win32 assemblies: the
+	// caller reads their identities into MsiAssemblyName (assembly.go).
+	Assemblies []*Assembly
+	// Instances are the InstanceTransforms/Instance elements; see
+	// InstanceTransforms for the transforms they become.
+	Instances []Instance
 
 	compressed bool
 }

@@ -96,6 +96,9 @@ var requiredActions = map[string][]string{
 // for the tables the native toolset writes.
 var tableActions = map[string][]string{
 	"AppSearch":       {"E/AppSearch", "U/AppSearch"},
+	"BindImage":       {"E/BindImage"},
+	"MsiAssembly":     {"V/MsiPublishAssemblies", "E/MsiPublishAssemblies", "E/MsiUnpublishAssemblies"},
+	"SelfReg":         {"E/SelfRegModules", "E/SelfUnregModules"},
 	"CreateFolder":    {"E/CreateFolders", "E/RemoveFolders"},
 	"Environment":     {"E/WriteEnvironmentStrings", "E/RemoveEnvironmentStrings"},
 	"File":            {"E/InstallFiles", "E/RemoveFiles"},

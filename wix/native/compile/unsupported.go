@@ -14,7 +14,8 @@ var nativeElements = set(`Wix Product Package Fragment Media MediaTemplate Direc
 	UpgradeVersion RegistryKey RegistryValue RegistrySearch RegistrySearchRef DirectorySearch
 	DirectorySearchRef FileSearch ComponentSearch IniFileSearch Environment Icon Binary Shortcut
 	RemoveFolder RemoveFile CreateFolder MultiStringValue ServiceInstall ServiceControl ServiceDependency
-	ServiceArgument ShortcutProperty WixVariable Permission PermissionEx CustomTable Column Row Data` + " " + standardActionElements())
+	ServiceArgument ShortcutProperty WixVariable Permission PermissionEx CustomTable Column Row Data
+	InstanceTransforms Instance AssemblyName` + " " + standardActionElements())
 
 // wixlElements are the elements msitools' wixl 0.101 compiles too, so
 // errors can name it as an alternative.
@@ -25,7 +26,7 @@ var wixlElements = set(`Permission TextStyle CopyFile`)
 var wix3Elements = set(`AppId Billboard BillboardAction BinaryRef Category Class ComplianceCheck
 	ComplianceDrive ComponentGroupRef Control ControlEvent Dialog DialogRef DigitalCertificate
 	DigitalSignature DuplicateFile EmbeddedChainer EmbeddedUI EnsureTable Extension Feature
-	FeatureGroup FeatureGroupRef File Font IgnoreModularization IniFile Instance InstanceTransforms
+	FeatureGroup FeatureGroupRef File Font IgnoreModularization IniFile
 	Interface IsolateComponent ListBox ListItem ListView Merge MergeRef MIME ODBCDataSource
 	ODBCDriver ODBCTranslator Patch PatchCertificates Progid Publish RadioButton RadioButtonGroup
 	Registry ReserveCost SFPCatalog SFPFile Show SymbolPath Text TypeLib UI UIRef UIText Verb

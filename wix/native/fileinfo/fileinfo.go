@@ -26,32 +26,11 @@ type Info struct {
 // Read measures one file. Files with a version resource are versioned and
 // not hashed, as Windows Installer compares them by version.
 func Read(path string) (Info, error) {
-	// Opening a FIFO waits for a writer and a device may do anything:
-	// refuse them before opening, and open without blocking in case the
-	// path changed in between.
-	st, err := os.Stat(path)
-	if err != nil {
-		return Info{}, err
-	}
-	if err := regular(path, st); err != nil {
-		return Info{}, err
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlocking, 0)
+	f, st, err := openRegular(path)
 	if err != nil {
 		return Info{}, err
 	}
 	defer f.Close()
-	opened, err := f.Stat()
-	if err != nil {
-		return Info{}, err
-	}
-	if err := regular(path, opened); err != nil {
-		return Info{}, err
-	}
-	if !os.SameFile(st, opened) {
-		return Info{}, fmt.Errorf("%s changed while it was being read", path)
-	}
-	st = opened
 	info := Info{Size: st.Size()}
 	var magic [2]byte
 	if n, _ := f.ReadAt(magic[:], 0); n == 2 && magic == [2]byte{'M', 'Z'} {
@@ -69,6 +48,36 @@ func Read(path string) (Info, error) {
 		info.Hash[i] = int32(binary.LittleEndian.Uint32(sum[4*i:]))
 	}
 	return info, nil
+}
+
+// openRegular opens a regular file for reading. Opening a FIFO waits for a
+// writer and a device may do anything: they are refused before opening,
+// and the file is opened without blocking in case the path changed in
+// between.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := regular(path, st); err != nil {
+		return nil, nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlocking, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	opened, err := f.Stat()
+	if err == nil {
+		err = regular(path, opened)
+	}
+	if err == nil && !os.SameFile(st, opened) {
+		err = fmt.Errorf("%s changed while it was being read", path)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, opened, nil
 }
 
 // regular refuses anything but a regular file, saying what it is.

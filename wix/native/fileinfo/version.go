@@ -20,66 +20,23 @@ const (
 // Only the headers and the resource section are read: debug/pe would load
 // the symbol tables, megabytes in Go's executables.
 func peVersion(r io.ReaderAt, size int64) (version, lang string, ok bool) {
-	var dos [64]byte
-	if _, err := r.ReadAt(dos[:], 0); err != nil {
+	img, err := readPE(r, size)
+	if err != nil {
 		return "", "", false
 	}
-	peOff := int64(binary.LittleEndian.Uint32(dos[60:]))
-	var hdr [24]byte // signature and COFF file header
-	if peOff <= 0 || peOff+24 > size {
+	rva, _, ok := img.dir(dirResources)
+	if !ok {
 		return "", "", false
 	}
-	if _, err := r.ReadAt(hdr[:], peOff); err != nil || string(hdr[:4]) != "PE\x00\x00" {
+	s, ok := img.section(rva)
+	if !ok || int64(s.rawOff)+int64(s.rawSize) > size || s.rawSize > 64<<20 {
 		return "", "", false
 	}
-	nsec := int(binary.LittleEndian.Uint16(hdr[6:]))
-	optSize := int64(binary.LittleEndian.Uint16(hdr[20:]))
-	if nsec > 96 || optSize < 2 || optSize > 4096 {
+	data := make([]byte, s.rawSize)
+	if _, err := r.ReadAt(data, int64(s.rawOff)); err != nil {
 		return "", "", false
 	}
-	opt := make([]byte, optSize)
-	if _, err := r.ReadAt(opt, peOff+24); err != nil {
-		return "", "", false
-	}
-	// The data directories start at 96 (PE32) or 112 (PE32+); the
-	// resource directory is the third, 8 bytes each.
-	var dirs int
-	switch binary.LittleEndian.Uint16(opt) {
-	case 0x10b:
-		dirs = 96
-	case 0x20b:
-		dirs = 112
-	default:
-		return "", "", false
-	}
-	if int64(dirs+3*8) > optSize {
-		return "", "", false
-	}
-	rva := binary.LittleEndian.Uint32(opt[dirs+16:])
-	if rva == 0 || binary.LittleEndian.Uint32(opt[dirs+20:]) == 0 {
-		return "", "", false
-	}
-	secs := make([]byte, 40*nsec)
-	if _, err := r.ReadAt(secs, peOff+24+optSize); err != nil {
-		return "", "", false
-	}
-	for i := 0; i < nsec; i++ {
-		s := secs[40*i:]
-		vsize, vaddr := binary.LittleEndian.Uint32(s[8:]), binary.LittleEndian.Uint32(s[12:])
-		rawSize, rawOff := binary.LittleEndian.Uint32(s[16:]), binary.LittleEndian.Uint32(s[20:])
-		if rva < vaddr || rva >= vaddr+max(vsize, rawSize) {
-			continue
-		}
-		if int64(rawOff)+int64(rawSize) > size || rawSize > 64<<20 {
-			return "", "", false
-		}
-		data := make([]byte, rawSize)
-		if _, err := r.ReadAt(data, int64(rawOff)); err != nil {
-			return "", "", false
-		}
-		return versionResource(&resources{data: data, base: rva - vaddr, rva: vaddr})
-	}
-	return "", "", false
+	return versionResource(&resources{data: data, base: rva - s.vaddr, rva: s.vaddr})
 }
 
 // versionResource walks type -> name -> language to the RT_VERSION data.
