@@ -141,7 +141,7 @@ func TestBuildErrors(t *testing.T) {
     </ComponentGroup>`, `KeyPath="yes"/></Componet>
     </ComponentGroup>`, 1)), 0o644)
 		}, code: 1, wants: []string{"files.wxs:7:", "invalid XML"}},
-		{name: "unsupported element", extra: `<ServiceControl Id="s" Name="s"/>`, code: 1, wants: []string{"product.wxs:15:", "ServiceControl"}},
+		{name: "unsupported element", extra: `<ServiceControl Id="s" Name="s"/>`, code: 1, wants: []string{"product.wxs:15:", "ServiceControl", "WiX v3 and v4 compile it"}},
 		{name: "unknown element", extra: `<Shortcutt Id="s"/>`, code: 1, wants: []string{"product.wxs:15:", "Shortcutt"}},
 		{name: "undefined variable", args: []string{"-a", "x64", "-b", "payload", "-o", "out/demo.msi", "product.wxs", "files.wxs"},
 			code: 1, wants: []string{"product.wxs:6:", "$(var.Greeting)"}},
@@ -168,6 +168,9 @@ func TestBuildErrors(t *testing.T) {
 				if !strings.Contains(stderr, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr)
 				}
+			}
+			if strings.Contains(stderr, "GOMSI_") {
+				t.Errorf("wixc's errors name a setting of gomsi's pipeline, which wixc does not read:\n%s", stderr)
 			}
 			if _, err := os.Stat("out"); err == nil {
 				entries, _ := os.ReadDir("out")

@@ -8,6 +8,7 @@ package native
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -100,6 +101,9 @@ func (t *Toolset) Build(ctx context.Context, job wix.Job) error {
 	c := Compilation{Sources: job.Sources, Defines: defines, BasePaths: bases, Arch: job.Arch.WixArch, Out: job.Out,
 		Warn: func(pos wxs.Pos, msg string) { t.logf("native: %s: warning: %s", pos, msg) }}
 	if err := t.Compile(ctx, c); err != nil {
+		if errors.Is(err, wxs.ErrNotNative) {
+			return fmt.Errorf("native: %w\n(GOMSI_TOOLSET=wix3 or wix4 picks WiX; wixl where a message names it)", err)
+		}
 		return fmt.Errorf("native: %w", err)
 	}
 	return nil

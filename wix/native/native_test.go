@@ -81,6 +81,15 @@ func TestBuildErrorsNameTheSource(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Product.wxs:11") || !strings.Contains(err.Error(), "ServiceControl") {
 		t.Errorf("unsupported element: %v", err)
 	}
+	// gomsi's pipeline says how to pick WiX, once.
+	if err == nil || strings.Count(err.Error(), "GOMSI_TOOLSET=wix3 or wix4") != 1 {
+		t.Errorf("unsupported element: the error should name GOMSI_TOOLSET once: %v", err)
+	}
+	job, _ = miniJob(t, "")
+	os.Remove(filepath.Join(job.SourceDir, "a.txt"))
+	if err := (&native.Toolset{Getenv: noEnv}).Build(context.Background(), job); err == nil || strings.Contains(err.Error(), "GOMSI_TOOLSET") {
+		t.Errorf("a missing file is not a toolset's limit, yet the error sends the user to another toolset: %v", err)
+	}
 	if _, err := os.Stat(job.Out); err == nil {
 		t.Errorf("an MSI was written despite the error")
 	}

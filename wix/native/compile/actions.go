@@ -70,7 +70,7 @@ func (c *compiler) customAction(e *wxs.Element) {
 		c.refs = append(c.refs, ref{"File", f, e})
 	}
 	if typ == 0 {
-		c.err(e.Errorf("unsupported kind of custom action: the native toolset compiles Property+Value, Directory+Value, Error, BinaryKey+DllEntry, BinaryKey+ExeCommand, FileKey+ExeCommand, Property+ExeCommand and Directory+ExeCommand; use GOMSI_TOOLSET=wix3 or wix4 for others"))
+		c.err(e.NotNativef("unsupported kind of custom action: the native toolset compiles Property+Value, Directory+Value, Error, BinaryKey+DllEntry, BinaryKey+ExeCommand, FileKey+ExeCommand, Property+ExeCommand and Directory+ExeCommand"))
 		return
 	}
 	switch e.Get("Execute") {

@@ -135,7 +135,7 @@ func (c *compiler) add(e *wxs.Element, table string, values ...any) {
 func (c *compiler) root(root *wxs.Element) {
 	if root.Name != "Wix" || root.Space != wxs.Namespace {
 		if root.Space == "http://wixtoolset.org/schemas/v4/wxs" {
-			c.err(root.Errorf("WiX v4 source: the native toolset reads WiX v3 source (namespace %s); use GOMSI_TOOLSET=wix4 for v4 source", wxs.Namespace))
+			c.err(root.Errorf("WiX v4 source: the native toolset reads WiX v3 source (namespace %s); WiX v4 (wix build) compiles v4 source", wxs.Namespace))
 			return
 		}
 		c.err(root.Errorf("not a WiX v3 source: the root must be <Wix xmlns=%q>", wxs.Namespace))
@@ -283,7 +283,7 @@ func (c *compiler) finish() {
 		case r.kind == "CustomAction" && strings.HasPrefix(r.id, "Wix"):
 			// WixBroadcastEnvironmentChange and friends live in WiX's
 			// extension libraries, which the native toolset does not have.
-			c.err(r.e.Errorf("custom action %s comes from a WiX extension library (such as WixUtilExtension), which the native toolset does not have; the wix3 and wix4 toolsets support it (GOMSI_TOOLSET)", r.id))
+			c.err(r.e.NotNativef("custom action %s comes from a WiX extension library (such as WixUtilExtension), which the native toolset does not have", r.id))
 		case r.kind == "DrLocator":
 			c.err(r.e.Errorf("no DirectorySearch with Id, parent and Path %q is defined in any source (a DirectorySearchRef must name all three as the DirectorySearch has them)", strings.ReplaceAll(r.id, "/", ", ")))
 		default:

@@ -99,7 +99,7 @@ func (c *compiler) customColumn(e *wxs.Element) (msidb.Column, bool) {
 			return col, false
 		}
 	case "binary":
-		c.err(e.Errorf("binary columns (Type=\"binary\") are not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4"))
+		c.err(e.NotNativef("binary columns (Type=\"binary\") are not supported by the native toolset"))
 		return col, false
 	default:
 		c.err(e.Errorf("Type %q: use string, int or binary", e.Get("Type")))

@@ -31,7 +31,7 @@ func (c *compiler) directory(e *wxs.Element, s scope) {
 		name = ""
 	}
 	if e.Get("ComponentGuidGenerationSeed") != "" || e.Get("SourceName") != "" {
-		c.err(e.Errorf("ComponentGuidGenerationSeed and SourceName are not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4"))
+		c.err(e.NotNativef("ComponentGuidGenerationSeed and SourceName are not supported by the native toolset"))
 	}
 	if s.dir == "" && id != "TARGETDIR" {
 		// WiX puts a root Directory other than TARGETDIR under TARGETDIR.

@@ -53,7 +53,7 @@ func TestSearchErrors(t *testing.T) {
 		"missing ref":         {`<Property Id="P"><DirectorySearchRef Id="nope" Path="x"/></Property>`, `no DirectorySearch with Id, parent and Path "nope, , x" is defined`},
 		"assign without file": {`<Property Id="P"><DirectorySearch Id="d" Path="C:\x" AssignToProperty="yes"/></Property>`, "AssignToProperty=\"yes\" needs a FileSearch"},
 		"bad date":            {`<Property Id="P"><DirectorySearch Id="d" Path="C:\x"><FileSearch Id="f" Name="a" MinDate="yesterday"/></DirectorySearch></Property>`, `MinDate "yesterday"`},
-		"file search ref":     {`<Property Id="P"><DirectorySearch Id="d" Path="C:\x"><FileSearchRef Id="f"/></DirectorySearch></Property>`, "element FileSearchRef is not supported by the native toolset; the wix3 and wix4 toolsets"},
+		"file search ref":     {`<Property Id="P"><DirectorySearch Id="d" Path="C:\x"><FileSearchRef Id="f"/></DirectorySearch></Property>`, "element FileSearchRef is not supported by the native toolset; WiX v3 and v4 compile it"},
 	} {
 		_, err := compileSources(t, product(comp+c.body, `<ComponentRef Id="C"/>`))
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Product.wxs:1") {

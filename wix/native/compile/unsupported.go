@@ -47,11 +47,11 @@ func set(words string) map[string]bool {
 // records an error naming the element, its line and who can compile it.
 func (c *compiler) known(e *wxs.Element) bool {
 	if e.Space != wxs.Namespace {
-		c.err(e.Errorf("element %s from namespace %s belongs to %s, which the native toolset does not have; the wix3 and wix4 toolsets compile it with that extension (GOMSI_TOOLSET)", e.Name, e.Space, extensionName(e.Space)))
+		c.err(e.NotNativef("element %s from namespace %s belongs to %s, which the native toolset does not have", e.Name, e.Space, extensionName(e.Space)))
 		return false
 	}
 	if e.Name == "UIRef" && strings.HasPrefix(e.Get("Id"), "WixUI_") {
-		c.err(e.Errorf("element UIRef %s is a dialog set of WixUIExtension, which the native toolset does not have; the wix3 and wix4 toolsets support it with that extension (GOMSI_TOOLSET)", e.Get("Id")))
+		c.err(e.NotNativef("element UIRef %s is a dialog set of WixUIExtension, which the native toolset does not have", e.Get("Id")))
 		return false
 	}
 	if nativeElements[e.Name] {
@@ -59,9 +59,9 @@ func (c *compiler) known(e *wxs.Element) bool {
 	}
 	switch {
 	case wixlElements[e.Name]:
-		c.err(e.Errorf("element %s is not supported by the native toolset; the wixl, wix3 and wix4 toolsets support it (GOMSI_TOOLSET)", e.Name))
+		c.err(e.NotNativef("element %s is not supported by the native toolset (wixl compiles it too)", e.Name))
 	case wix3Elements[e.Name]:
-		c.err(e.Errorf("element %s is not supported by the native toolset; the wix3 and wix4 toolsets support it (GOMSI_TOOLSET)", e.Name))
+		c.err(e.NotNativef("element %s is not supported by the native toolset", e.Name))
 	default:
 		c.err(e.Errorf("element %s is not a WiX v3 element (check its spelling and namespace)", e.Name))
 	}
@@ -71,7 +71,7 @@ func (c *compiler) known(e *wxs.Element) bool {
 // unexpected records an error for a known element in a place the native
 // toolset does not compile it.
 func (c *compiler) unexpected(e *wxs.Element, parent string) {
-	c.err(e.Errorf("element %s inside %s is not supported by the native toolset; the wix3 and wix4 toolsets support the full schema (GOMSI_TOOLSET)", e.Name, parent))
+	c.err(e.NotNativef("element %s inside %s is not supported by the native toolset", e.Name, parent))
 }
 
 // standardActionElements lists the standard actions as element names.

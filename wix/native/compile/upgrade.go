@@ -53,7 +53,7 @@ func (c *compiler) majorUpgrade(e *wxs.Element) {
 	// detected (WIX_DOWNGRADE_DETECTED) but not refused, as with wixl.
 	remove := nilIfEmpty(e.Get("RemoveFeatures"))
 	if c.yesNo(e, "Disallow", false) {
-		c.err(e.Errorf("Disallow is not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4"))
+		c.err(e.NotNativef("Disallow is not supported by the native toolset"))
 	}
 	if allowDowngrades {
 		c.add(e, "Upgrade", code, "0", nil, nil, options|upgVersionMinInclusive, remove, upgradeDetected)

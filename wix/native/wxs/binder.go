@@ -61,7 +61,7 @@ func (p *parser) bind(pos Pos, s string) (string, error) {
 			return "", fmt.Errorf("%s is resolved by WiX's binder only at the start of a file path (File/@Source, Binary/@SourceFile, Icon/@SourceFile), from the named bind path -b %s=folder (light, wixc); give that, or write !%s for the text itself", whole, s[m[4]:m[5]], whole)
 		}
 		if s[m[2]:m[3]] != "loc" {
-			return "", fmt.Errorf("%s is resolved by WiX's binder (WiX and bind variables), which the native toolset does not have: use GOMSI_TOOLSET=wix3 or wix4, or write !%s for the text itself", whole, whole)
+			return "", fmt.Errorf("%s is resolved by WiX's binder (WiX and bind variables), which the native toolset does not have (write !%s for the text itself); %w", whole, whole, ErrNotNative)
 		}
 		v, err := p.localize(pos, whole, s[m[4]:m[5]], m[6] >= 0)
 		if err != nil {

@@ -7,6 +7,7 @@
 package wxs
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -86,6 +87,18 @@ func (e *Element) Errorf(format string, args ...any) error {
 	return fmt.Errorf("%s: %s: %s", e.Pos, e, fmt.Sprintf(format, args...))
 }
 
+// ErrNotNative marks errors about WiX that WiX v3 and v4 compile and the
+// native toolset does not. Its text ends each such message; a caller that
+// can pick another toolset (gomsi's pipeline) finds it with errors.Is and
+// says how.
+var ErrNotNative = errors.New("WiX v3 and v4 compile it")
+
+// NotNativef is Errorf for what WiX v3 and v4 compile and the native
+// toolset does not.
+func (e *Element) NotNativef(format string, args ...any) error {
+	return fmt.Errorf("%s: %s: %s; %w", e.Pos, e, fmt.Sprintf(format, args...), ErrNotNative)
+}
+
 // CheckAttrs returns an error naming the first attribute of e that is not in
 // allowed, so that nothing the author wrote is silently ignored.
 func (e *Element) CheckAttrs(allowed ...string) error {
@@ -101,7 +114,7 @@ func (e *Element) CheckAttrs(allowed ...string) error {
 			}
 		}
 		if !ok {
-			return e.Errorf("attribute %s is not supported by the native toolset (supported here: %s); use GOMSI_TOOLSET=wix3 or wix4 for it", a.Name, strings.Join(allowed, ", "))
+			return e.NotNativef("attribute %s is not supported by the native toolset (supported here: %s)", a.Name, strings.Join(allowed, ", "))
 		}
 	}
 	return nil

@@ -232,7 +232,7 @@ func (p *parser) startElement(pos Pos, t xml.StartElement) error {
 			continue
 		}
 		if a.Name.Space != "" {
-			return fmt.Errorf("%s: <%s>: attribute %s:%s from another namespace is not supported by the native toolset; use GOMSI_TOOLSET=wix3 or wix4", pos, e.Name, a.Name.Space, a.Name.Local)
+			return fmt.Errorf("%s: <%s>: attribute %s:%s from another namespace is not supported by the native toolset; %w", pos, e.Name, a.Name.Space, a.Name.Local, ErrNotNative)
 		}
 		v, err := p.preprocess(pos, a.Value)
 		if err != nil {
