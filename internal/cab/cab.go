@@ -128,10 +128,13 @@ func (m Method) String() string {
 
 // DefaultLZXFolderSize is the default MaxFolderSize with LZX and Stored,
 // whose folders are each compressed by one worker. WiX's parallel builds cut
-// 64 MB cabinets; 32 MiB folders keep two cores busier to the end (the Go
-// distribution: 8.3 s instead of 10.7 s on 2 cores) for 0.1% more bytes,
-// as LZX's 2 MiB window restarts with each folder.
-const DefaultLZXFolderSize = 32 << 20
+// 64 MB cabinets; smaller folders keep two cores busier to the end, as the
+// last folders finish at nearly the same time, for a few more bytes, as
+// LZX's 2 MiB window restarts with each folder. BenchmarkBuildFixtureLZX on
+// the Go distribution, 2 cores, LZX 21 (wall s, MB): 32 MiB 6.7-7.0 s,
+// 56.79 MB; 16 MiB 6.3-6.5 s, 56.94 MB; 12 MiB 6.1-6.4 s, 56.81 MB; 8 MiB
+// 6.2 s, 56.97 MB.
+const DefaultLZXFolderSize = 12 << 20
 
 // resolved holds Options with defaults applied and checked.
 type resolved struct {
