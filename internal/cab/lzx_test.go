@@ -118,6 +118,23 @@ func TestLZXLargeCabinet(t *testing.T) {
 			}
 			check7z(t, cabs[0].Path)
 			checkWithTools(t, cabs[0].Path, want)
+			if wb != 21 {
+				return
+			}
+			// The README promises folders of at most DefaultLZXFolderSize:
+			// 68 MiB of 4 MiB files make 6 folders of at most 12 MiB.
+			parsed, err := readCab(cabs[0].Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(parsed.folders); n != 6 {
+				t.Errorf("%d folders, want 6 of at most %d bytes", n, DefaultLZXFolderSize)
+			}
+			for i, fo := range parsed.folders {
+				if int64(fo.blocks)*blockSize > DefaultLZXFolderSize {
+					t.Errorf("folder %d holds %d blocks of %d bytes, over the %d-byte default", i, fo.blocks, blockSize, DefaultLZXFolderSize)
+				}
+			}
 		})
 	}
 }
