@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/gomsi/gomsi/config"
@@ -19,6 +21,7 @@ import (
 	"github.com/gomsi/gomsi/sign"
 	"github.com/gomsi/gomsi/templates"
 	"github.com/gomsi/gomsi/wix"
+	"golang.org/x/sync/errgroup"
 )
 
 // Pipeline holds the settings and the injected dependencies of a run.
@@ -28,9 +31,11 @@ type Pipeline struct {
 	Runner   wix.Runner    // runs external tools; wix.ExecRunner by default
 	Toolsets []wix.Toolset // candidates in order of preference; all known ones by default
 
+	signerMu  sync.Mutex // Signer is called from the builds finished side by side
 	signer    *sign.Signer
 	signerErr error
-	hold      outHold // the out folder's lock while a stage runs
+	hold      outHold    // the out folder's lock while a stage runs
+	logMu     sync.Mutex // stages finishing side by side log whole lines
 }
 
 // Build is one installer: a distribution for one arch and what came of it.
@@ -47,7 +52,10 @@ type Build struct {
 
 func (p *Pipeline) logf(format string, args ...any) {
 	if p.Log != nil {
-		fmt.Fprintf(p.Log, "gomsi: "+format+"\n", args...)
+		line := fmt.Sprintf("gomsi: "+format+"\n", args...)
+		p.logMu.Lock()
+		defer p.logMu.Unlock()
+		io.WriteString(p.Log, line)
 	}
 }
 
@@ -222,7 +230,8 @@ func (p *Pipeline) render(r *templates.Renderer, b *Build, dir string) ([]string
 	}, dir)
 }
 
-// MSI builds every configured installer and its .sha256 file.
+// MSI builds every configured installer and its .sha256 file, then the
+// files made from the installers (setup exe, deployment files).
 func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 	release, err := p.Hold(ctx)
 	if err != nil {
@@ -250,22 +259,36 @@ func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 				return nil, err
 			}
 		}
-		if b.Setup, err = p.buildSetup(ctx, b.MSI, b.Product); err != nil {
-			return nil, err
-		}
-		if b.SHA256, err = writeChecksum(b.MSI); err != nil {
-			return nil, err
-		}
-		p.logf("built %s with %s (%s), sha256 %s", b.MSI, toolset.Name(), since(start), b.SHA256)
+		p.logf("built %s with %s (%s)", b.MSI, toolset.Name(), since(start))
 	}
-	var msis []string
-	for _, b := range builds {
-		msis = append(msis, b.MSI)
-	}
-	if err := p.writeDeployment(ctx, msis); err != nil { // winget, Intune, deployment facts: deploy.go
+	if err := p.finish(ctx, builds); err != nil {
 		return nil, err
 	}
 	return builds, nil
+}
+
+// finish writes what is made from the finished MSIs: each one's checksum
+// and setup exe, and the deployment files. They only read the MSIs, so
+// they are made side by side: a compiler uses every core, these mostly one.
+func (p *Pipeline) finish(ctx context.Context, builds []*Build) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(runtime.GOMAXPROCS(0), 2))
+	var msis []string
+	for _, b := range builds {
+		msis = append(msis, b.MSI)
+		g.Go(func() (err error) {
+			if b.SHA256, err = writeChecksum(b.MSI); err == nil {
+				p.logf("wrote %s (sha256 %s)", product.ChecksumName(b.MSI), b.SHA256)
+			}
+			return err
+		})
+		g.Go(func() (err error) {
+			b.Setup, err = p.buildSetup(gctx, b.MSI, b.Product)
+			return err
+		})
+	}
+	g.Go(func() error { return p.writeDeployment(gctx, msis) }) // winget, Intune, deployment facts: deploy.go
+	return g.Wait()
 }
 
 // absJob makes a job's paths absolute: compilers resolve relative paths

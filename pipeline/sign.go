@@ -15,6 +15,8 @@ import (
 // Signer returns the configured signer, or nil when signing is not
 // configured (no GOMSI_SIGN_PFX or GOMSI_SIGN_KEY).
 func (p *Pipeline) Signer(ctx context.Context) (*sign.Signer, error) {
+	p.signerMu.Lock()
+	defer p.signerMu.Unlock()
 	if p.signer != nil || p.signerErr != nil {
 		return p.signer, p.signerErr
 	}

@@ -134,8 +134,13 @@ func BenchmarkFixtureLZXVsWixl(b *testing.B) {
 	if r := lzxTime.Seconds() / wixlTime.Seconds(); r >= 0.5 {
 		b.Errorf("LZX took %.2f of wixl's time, the target is under 1/2", r)
 	}
-	if r := againTime.Seconds() / wixlTime.Seconds(); r >= 0.5 {
-		b.Errorf("go run mage.go msi took %.2f of wixl's compile time, the target is under 1/2", r)
+	for _, run := range []struct {
+		what string
+		took time.Duration
+	}{{"for a zip not seen before", firstTime}, {"again, reusing the extracted tree", againTime}} {
+		if r := run.took.Seconds() / wixlTime.Seconds(); r >= 0.5 {
+			b.Errorf("go run mage.go msi %s took %.2f of wixl's compile time, the target is under 1/2", run.what, r)
+		}
 	}
 	if lzxRSS >= 300<<20 {
 		b.Errorf("LZX peak RSS %d MB, the target is below 300 MB", lzxRSS>>20)
