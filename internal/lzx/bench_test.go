@@ -47,3 +47,38 @@ func BenchmarkEncode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecode decodes the sample's 2 MiB-window stream, as the cab
+// writer decodes every frame it writes to check it.
+func BenchmarkDecode(b *testing.B) {
+	data := sample(b, 32<<20)
+	e, err := NewEncoder(Options{WindowBits: 21, TranslationSize: DefaultTranslationSize(int64(len(data)))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	type frame struct {
+		comp []byte
+		size int
+	}
+	var frames []frame
+	err = e.Encode(data, true, func(c []byte, n int) error {
+		frames = append(frames, frame{append([]byte(nil), c...), n})
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := NewDecoder(21)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		d.Reset()
+		for _, f := range frames {
+			if _, err := d.Frame(f.comp, f.size); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

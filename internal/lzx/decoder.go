@@ -302,11 +302,18 @@ func (d *Decoder) symbols(r *bitReader, run int) error {
 		if src < 0 {
 			src += len(win)
 		}
-		for i := range length {
-			win[d.wpos+i] = win[src]
-			src++
-			if src == len(win) {
-				src = 0
+		if src+length <= d.wpos || (src > d.wpos && src+length <= len(win)) {
+			// Source and destination apart and in one piece.
+			copy(win[d.wpos:d.wpos+length], win[src:src+length])
+		} else {
+			// An overlapping match repeats the bytes it writes; a source
+			// wrapping past the window's end continues at its start.
+			for i := range length {
+				win[d.wpos+i] = win[src]
+				src++
+				if src == len(win) {
+					src = 0
+				}
 			}
 		}
 		d.wpos += length
