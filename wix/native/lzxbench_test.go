@@ -24,7 +24,10 @@ import (
 // the wixl-dialect source. It reports times, peak RSS and package sizes,
 // xz -3 of the same tree as a floor for the size, and holds LZX to its
 // targets (issue 15): at most 59.4 MiB, 0.82 of the 72.4 MiB MSZIP
-// package "high" gave before LZX; under half of wixl's time; below 300 MB.
+// package "high" gave before LZX; the LZX compile and go run mage.go msi,
+// for a zip not seen before and again, each under half of wixl's time;
+// below 300 MB. A first run extracts the zip: on a disk still busy with a
+// large deletion it is slower (README, "Measured").
 func BenchmarkFixtureLZXVsWixl(b *testing.B) {
 	zipPath := testtool.Fixture(b, "go1.26.8.windows-amd64.zip")
 	wixlPath := testtool.Require(b, "wixl")
