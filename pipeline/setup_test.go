@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gomsi/gomsi/config"
+	"github.com/gomsi/gomsi/internal/atomicfile"
 	"github.com/gomsi/gomsi/internal/testing/ghfake"
 	"github.com/gomsi/gomsi/internal/testing/msitest"
 	"github.com/gomsi/gomsi/internal/testing/testpki"
@@ -136,5 +138,46 @@ func TestSignRebuildsSetup(t *testing.T) {
 	}
 	if _, err := sign.VerifyPE(b.Setup, signing.CA.Pool()); err != nil {
 		t.Errorf("the rebuilt setup is not signed: %v", err)
+	}
+}
+
+// TestFinishReportsTheFailingOutput: the outputs made side by side after
+// an MSI (its .sha256, setup exe, deployment files) fail as a whole with
+// the error of the one that failed, log whole lines, and leave no
+// temporary file in the out folder.
+func TestFinishReportsTheFailingOutput(t *testing.T) {
+	tree := msitest.SmallTree(t, "go1.26.8")
+	b := buildMSI(t, tree)
+	out := filepath.Dir(b.MSI)
+	// A folder where the Intune package goes cannot be removed to make
+	// way for the new one.
+	blocked := strings.TrimSuffix(b.MSI, ".msi") + ".intunewin"
+	if err := os.Remove(blocked); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(blocked, "keep"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := newTestPipeline(t, tree)
+	p.Config.Out = out
+	log := p.Log.(*bytes.Buffer)
+	_, err := p.MSI(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "remove the previous "+blocked) {
+		t.Fatalf("err = %v, want the Intune package's removal named", err)
+	}
+	for _, line := range strings.SplitAfter(log.String(), "\n") {
+		if line != "" && (!strings.HasPrefix(line, "gomsi: ") || !strings.HasSuffix(line, "\n")) {
+			t.Errorf("log line not whole: %q", line)
+		}
+	}
+	sum, err := os.ReadFile(b.MSI + ".sha256")
+	if err != nil || !strings.HasSuffix(string(sum), "  "+filepath.Base(b.MSI)+"\n") {
+		t.Errorf("the MSI's .sha256: %q, %v", sum, err)
+	}
+	ents, _ := os.ReadDir(out)
+	for _, e := range ents {
+		if strings.Contains(e.Name(), atomicfile.TempMark) {
+			t.Errorf("left %s in the out folder", e.Name())
+		}
 	}
 }
