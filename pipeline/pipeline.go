@@ -230,8 +230,8 @@ func (p *Pipeline) render(r *templates.Renderer, b *Build, dir string) ([]string
 	}, dir)
 }
 
-// MSI builds every configured installer and its .sha256 file, then the
-// files made from the installers (setup exe, deployment files).
+// MSI builds every configured installer, then what is made from them:
+// .sha256 files, setup exes and deployment files (finish).
 func (p *Pipeline) MSI(ctx context.Context) ([]*Build, error) {
 	release, err := p.Hold(ctx)
 	if err != nil {

@@ -303,7 +303,9 @@ func (d *Decoder) symbols(r *bitReader, run int) error {
 			src += len(win)
 		}
 		if src+length <= d.wpos || (src > d.wpos && src+length <= len(win)) {
-			// Source and destination apart and in one piece.
+			// The source in one piece and either wholly before the
+			// destination or after its start: a byte-wise copy would
+			// then read no byte it wrote, so copy gives the same bytes.
 			copy(win[d.wpos:d.wpos+length], win[src:src+length])
 		} else {
 			// An overlapping match repeats the bytes it writes; a source

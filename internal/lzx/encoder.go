@@ -482,10 +482,7 @@ func (e *Encoder) flush(emit func([]byte, int) error) error {
 		for b < len(e.frames) && stored[b] == stored[a] {
 			b++
 		}
-		// With no frame stored the run is the whole group, whose codes
-		// e.blk already holds.
-		counted := a == 0 && b == len(e.frames)
-		if stored[a] || !e.writeCompressed(a, b, counted) {
+		if stored[a] || !e.writeCompressed(a, b) {
 			for i := a; i < b; i++ {
 				e.writeStored(e.frames[i])
 			}
@@ -507,16 +504,16 @@ func (e *Encoder) flush(emit func([]byte, int) error) error {
 }
 
 // writeCompressed writes frames [a, b) as one verbatim or aligned offset
-// block, with the codes in e.blk if counted, else codes built for them.
-// It returns false, having written nothing, if a frame would take more
-// than MaxFrameOverhead bytes beyond its size (so also never more than
-// MaxFrameBytes).
-func (e *Encoder) writeCompressed(a, b int, counted bool) bool {
+// block. It returns false, having written nothing, if a frame would take
+// more than MaxFrameOverhead bytes beyond its size (so also never more
+// than MaxFrameBytes).
+func (e *Encoder) writeCompressed(a, b int) bool {
 	from := 0
 	if a > 0 {
 		from = e.frames[a-1].items
 	}
-	if !counted {
+	if a > 0 || b < len(e.frames) {
+		// Only a part of the group: flush built e.blk's codes for all of it.
 		e.blk.count(e.items[from:e.frames[b-1].items], &e.scratch)
 	}
 	savedLen, savedAcc, savedN := len(e.w.out), e.w.acc, e.w.n
